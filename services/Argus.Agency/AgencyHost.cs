@@ -1,0 +1,48 @@
+using Argus.Agency.Api.Services;
+using Argus.Agency.Domain;
+using Argus.Agency.Persistence;
+using Argus.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Argus.Agency;
+
+/// <summary>
+/// Builds one national agency service. The Netherlands and Belgium each call this from their own
+/// process with their own jurisdiction and configuration.
+/// </summary>
+public static class AgencyHost
+{
+    /// <param name="args">Command line; any configuration key can be given as --Section:Key=value.</param>
+    /// <param name="jurisdiction">Who the agency is and how it numbers its cases.</param>
+    /// <param name="contentRoot">Where appsettings.json is read from; the service's own folder by default.</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, IJurisdiction jurisdiction, string? contentRoot = null, CancellationToken cancellationToken = default)
+    {
+        var builder = ArgusServiceDefaults.CreateBuilder(args, contentRoot);
+        var code = jurisdiction.Agency.ToString().ToLowerInvariant();
+        var dataDirectory = Path.GetFullPath(builder.Configuration["Argus:DataDirectory"] ?? "data", builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(dataDirectory);
+
+        builder.AddArgusDefaults();
+        builder.Services.AddSingleton(jurisdiction);
+        builder.Services.AddSingleton(TimeProvider.System);
+        var database = builder.Services.AddAgencyDatabase(builder.Configuration, Path.Combine(dataDirectory, $"argus-{code}.db"));
+        builder.Services.AddScoped<RecordStore>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        var app = builder.Build();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await DatabaseRegistration.PrepareAsync(scope.ServiceProvider.GetRequiredService<AgencyDbContext>(), database, cancellationToken);
+        }
+
+        app.MapArgusDefaults();
+        app.MapGrpcService<OperationGrpcService>();
+        app.MapGrpcService<HouseSearchGrpcService>();
+        app.MapGrpcService<ArrestGrpcService>();
+        app.MapGrpcService<EvidenceGrpcService>();
+        return app;
+    }
+}

@@ -1,0 +1,87 @@
+using Argus.Agency.Domain;
+using Argus.Agency.Domain.Operations;
+using Argus.Hosting.Errors;
+using Shared = Argus.Agency.Domain.Shared;
+using Proto = Argus.Operations.V1;
+using ProtoCommon = Argus.Common.V1;
+
+namespace Argus.Agency.Api.Mapping;
+
+internal static class OperationMapping
+{
+    public static readonly IReadOnlySet<string> Updatable = new HashSet<string>
+    {
+        "code_name", "internal_case_number", "lead_agency", "participating_agencies", "legal_basis", "status",
+        "start_time", "end_time", "handling", "classification", "description",
+    };
+
+    public static Proto.Operation ToProto(Operation operation)
+    {
+        var proto = new Proto.Operation
+        {
+            Name = operation.Name,
+            CodeName = operation.CodeName,
+            InternalCaseNumber = operation.InternalCaseNumber,
+            LeadAgency = CommonMapping.ToProto(operation.LeadAgency),
+            LegalBasis = operation.LegalBasis,
+            Status = EnumMap<OperationStatus, Proto.OperationStatus>.Convert(operation.Status),
+            StartTime = CommonMapping.ToProto(operation.StartTime),
+            EndTime = operation.EndTime is { } end ? CommonMapping.ToProto(end) : null,
+            Handling = CommonMapping.ToProto(operation.Handling),
+            Classification = EnumMap<Shared.Classification, ProtoCommon.Classification>.Convert(operation.Classification),
+            Description = operation.Description,
+            OwnerAgency = CommonMapping.ToProto(operation.OwnerAgency),
+            CreateTime = CommonMapping.ToProto(operation.CreateTime),
+            UpdateTime = CommonMapping.ToProto(operation.UpdateTime),
+            Etag = operation.Etag,
+        };
+        proto.ParticipatingAgencies.AddRange(operation.ParticipatingAgencies.Select(CommonMapping.ToProto));
+        return proto;
+    }
+
+    /// <summary>Validates <paramref name="proto"/> as a whole and writes it into <paramref name="target"/>.</summary>
+    public static void Apply(Proto.Operation? proto, Operation target, IJurisdiction jurisdiction, FieldErrors errors)
+    {
+        const string field = "operation";
+        if (proto is null)
+        {
+            throw FieldErrors.Invalid(field, "is required.");
+        }
+
+        var caseNumber = Input.Text(proto.InternalCaseNumber, $"{field}.internal_case_number", errors, 64, required: true);
+        if (caseNumber.Length > 0)
+        {
+            errors.Check(jurisdiction.IsValidCaseNumber(caseNumber), $"{field}.internal_case_number",
+                $"\"{Input.Shorten(caseNumber)}\" is not a valid {jurisdiction.CaseNumberName} (expected a number like \"{jurisdiction.CaseNumberExample}\").");
+        }
+
+        var lead = Input.Enum<ProtoCommon.AgencyCode, Shared.AgencyCode>(proto.LeadAgency, $"{field}.lead_agency", errors);
+        var participants = proto.ParticipatingAgencies
+            .Select((agency, i) => Input.Enum<ProtoCommon.AgencyCode, Shared.AgencyCode>(agency, $"{field}.participating_agencies[{i}]", errors))
+            .Distinct()
+            .ToList();
+        if (lead != default && !errors.Any)
+        {
+            errors.Check(RecordRules.ParticipantsIncludeLeadAndOwner(participants, lead, jurisdiction.Agency), $"{field}.participating_agencies",
+                $"must include the lead agency and this agency ({jurisdiction.Agency.ToString().ToUpperInvariant()}).");
+        }
+
+        var status = Input.Enum<Proto.OperationStatus, OperationStatus>(proto.Status, $"{field}.status", errors);
+        var start = Input.Time(proto.StartTime, $"{field}.start_time", errors);
+        var end = Input.OptionalTime(proto.EndTime, $"{field}.end_time", errors);
+        errors.Check(RecordRules.EndNotBeforeStart(start, end), $"{field}.end_time", "is before start_time.");
+        errors.Check(RecordRules.ClosedOperationHasEndTime(status, end), $"{field}.end_time", "is required when the operation is closed.");
+
+        target.CodeName = Input.Text(proto.CodeName, $"{field}.code_name", errors, 100, required: true);
+        target.InternalCaseNumber = caseNumber;
+        target.LeadAgency = lead;
+        target.ParticipatingAgencies = participants;
+        target.LegalBasis = Input.Text(proto.LegalBasis, $"{field}.legal_basis", errors, 1000, required: true);
+        target.Status = status;
+        target.StartTime = start;
+        target.EndTime = end;
+        target.Handling = CommonMapping.ToDomain(proto.Handling, $"{field}.handling", errors);
+        target.Classification = Input.Enum<ProtoCommon.Classification, Shared.Classification>(proto.Classification, $"{field}.classification", errors);
+        target.Description = Input.Text(proto.Description, $"{field}.description", errors, 4000, multiline: true);
+    }
+}

@@ -1,0 +1,43 @@
+using Argus.Agency.Domain.Shared;
+
+namespace Argus.Agency.Domain;
+
+/// <summary>
+/// What every record an agency holds has in common: who owns it, how it may be handled, its
+/// version for optimistic concurrency, and the request that created it (for idempotent retries).
+/// </summary>
+public abstract class Record
+{
+    /// <summary>Storage key; also the order records are listed in.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>The last segment of the resource name.</summary>
+    public string Id { get; set; } = "";
+
+    public AgencyCode OwnerAgency { get; set; }
+
+    public Handling Handling { get; set; } = new();
+
+    /// <summary>Incremented on every change; the etag clients send back.</summary>
+    public int Version { get; set; }
+
+    public DateTimeOffset CreateTime { get; set; }
+
+    public DateTimeOffset UpdateTime { get; set; }
+
+    /// <summary>The client's request_id of the create, when it sent one.</summary>
+    public string? RequestId { get; set; }
+
+    /// <summary>Hash of the create request, to tell a true retry from a reused request_id.</summary>
+    public byte[]? RequestFingerprint { get; set; }
+
+    public abstract string Name { get; }
+
+    public string Etag => $"\"{Version}\"";
+}
+
+/// <summary>A record that belongs to an operation: house searches, arrests, evidence.</summary>
+public abstract class OperationRecord : Record
+{
+    public string OperationId { get; set; } = "";
+}

@@ -1,0 +1,155 @@
+using Argus.Agency.Api;
+using Argus.Agency.Domain;
+using Argus.Agency.Domain.Operations;
+using Argus.Hosting.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace Argus.Agency.Persistence;
+
+/// <summary>
+/// How every record is read and written: idempotent creates, optimistic concurrency on updates,
+/// keyset paging. Each write is one SaveChanges — one transaction — so a refused request writes
+/// nothing.
+/// </summary>
+public sealed class RecordStore(AgencyDbContext db, TimeProvider clock, IJurisdiction jurisdiction)
+{
+    public AgencyDbContext Db => db;
+
+    public async Task<Operation> GetOperationAsync(string operationId, CancellationToken cancellationToken) =>
+        await db.Operations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == operationId, cancellationToken)
+        ?? throw new ResourceNotFoundException(Operation.ResourceName(operationId));
+
+    public async Task<T> GetAsync<T>(string operationId, string id, string collection, CancellationToken cancellationToken)
+        where T : OperationRecord =>
+        await db.Set<T>().AsNoTracking().FirstOrDefaultAsync(x => x.OperationId == operationId && x.Id == id, cancellationToken)
+        ?? throw new ResourceNotFoundException(ResourceNames.ChildName(operationId, collection, id));
+
+    public Task<bool> ExistsAsync<T>(string operationId, string id, CancellationToken cancellationToken)
+        where T : OperationRecord =>
+        db.Set<T>().AnyAsync(x => x.OperationId == operationId && x.Id == id, cancellationToken);
+
+    /// <summary>Records of one operation, or of all (<see cref="ResourceNames.AnyOperation"/>), in creation order.</summary>
+    public Task<Page<T>> ListAsync<T>(string operationId, PageRequest page, string query, CancellationToken cancellationToken)
+        where T : OperationRecord
+    {
+        var records = db.Set<T>().AsNoTracking();
+        if (operationId != ResourceNames.AnyOperation)
+        {
+            records = records.Where(x => x.OperationId == operationId);
+        }
+
+        return PageAsync(records, page, query, cancellationToken);
+    }
+
+    public static async Task<Page<T>> PageAsync<T>(IQueryable<T> records, PageRequest page, string query, CancellationToken cancellationToken)
+        where T : Record
+    {
+        var items = await records
+            .Where(x => x.Sequence > page.After)
+            .OrderBy(x => x.Sequence)
+            .Take(page.Size + 1)
+            .ToListAsync(cancellationToken);
+        if (items.Count <= page.Size)
+        {
+            return new Page<T>(items, "");
+        }
+
+        items.RemoveAt(page.Size);
+        return new Page<T>(items, PageRequest.NextToken(items[^1].Sequence, query));
+    }
+
+    /// <summary>
+    /// The record an earlier request with this key created, if any. Refuses a key reused for a
+    /// different request.
+    /// </summary>
+    public async Task<T?> FindEarlierAsync<T>(IdempotencyKey? key, CancellationToken cancellationToken)
+        where T : Record
+    {
+        if (key is null)
+        {
+            return null;
+        }
+
+        var earlier = await db.Set<T>().AsNoTracking().FirstOrDefaultAsync(x => x.RequestId == key.RequestId, cancellationToken);
+        if (earlier is not null && !earlier.RequestFingerprint.AsSpan().SequenceEqual(key.Fingerprint))
+        {
+            throw FieldErrors.Invalid("request_id", "was already used for a different request; send a new UUID for a new record.");
+        }
+
+        return earlier;
+    }
+
+    /// <summary>
+    /// Stores a new record, unless a request with the same key already did (then returns that one).
+    /// <paramref name="validate"/> runs after the retry check, so a retry is not refused for
+    /// colliding with its own first attempt.
+    /// </summary>
+    public async Task<T> CreateAsync<T>(T record, IdempotencyKey? key, Func<Task>? validate, CancellationToken cancellationToken)
+        where T : Record
+    {
+        if (await FindEarlierAsync<T>(key, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
+        if (validate is not null)
+        {
+            await validate();
+        }
+
+        var now = clock.GetUtcNow();
+        record.OwnerAgency = jurisdiction.Agency;
+        record.Version = 1;
+        record.CreateTime = now;
+        record.UpdateTime = now;
+        record.RequestId = key?.RequestId;
+        record.RequestFingerprint = key?.Fingerprint;
+        db.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return record;
+        }
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
+        {
+            // Lost a race: either a concurrent retry of the same request (return its result), or
+            // another create of the same unique thing.
+            db.ChangeTracker.Clear();
+            return await FindEarlierAsync<T>(key, cancellationToken)
+                ?? throw new ResourceAlreadyExistsException($"{record.Name} or a record with the same unique values already exists.");
+        }
+    }
+
+    /// <summary>
+    /// Loads a record for change, checks the caller's etag, applies the change and saves it as a new
+    /// version. A concurrent writer that got there first makes this one fail with Aborted.
+    /// </summary>
+    public async Task<T> UpdateAsync<T>(IQueryable<T> target, string name, string etag, Func<T, Task> apply, CancellationToken cancellationToken)
+        where T : Record
+    {
+        var record = await target.FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException(name);
+        if (etag.Length > 0 && etag != record.Etag)
+        {
+            throw new ConcurrentChangeException($"{name} has changed since it was read (etag {etag}, now {record.Etag}); read it again and reapply the change.");
+        }
+
+        await apply(record);
+        record.Version++;
+        record.UpdateTime = clock.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return record;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConcurrentChangeException($"{name} was changed by someone else at the same time; read it again and reapply the change.");
+        }
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
+        {
+            throw new ResourceAlreadyExistsException($"The change to {name} collides with another record's unique values.");
+        }
+    }
+}
+
+public sealed record Page<T>(IReadOnlyList<T> Items, string NextPageToken);
