@@ -33,11 +33,12 @@ s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.clos
 argus_random_hex() { od -An -tx1 -N"${1:-16}" /dev/urandom | tr -d ' \n'; echo; }
 
 # argus_require_package PKG CHECK_PATH [CHECK_PATH...]
-# Succeeds if any CHECK_PATH exists; otherwise installs Debian package PKG (root only).
+# Succeeds if any CHECK_PATH exists (glob patterns allowed, e.g. /usr/lib/postgresql/*/bin/initdb);
+# otherwise installs Debian package PKG (root only).
 argus_require_package() {
   local pkg=${1:?usage: argus_require_package PKG CHECK_PATH...} p rc=0 policy=/usr/sbin/policy-rc.d marker='# argus-local temporary policy-rc.d'
   shift
-  for p in "$@"; do [[ -e $p ]] && return 0; done
+  for p in "$@"; do compgen -G "$p" >/dev/null && return 0; done
   if [[ $(id -u) -ne 0 ]]; then
     argus_log "$pkg is not installed; run: sudo apt-get install -y $pkg"
     return 1
@@ -56,6 +57,6 @@ argus_require_package() {
     rc=$?
   if [[ -f $policy ]] && grep -qF "$marker" "$policy"; then rm -f "$policy"; fi
   if ((rc != 0)); then argus_log "apt-get install $pkg failed (exit $rc)"; return "$rc"; fi
-  for p in "$@"; do [[ -e $p ]] && return 0; done
+  for p in "$@"; do compgen -G "$p" >/dev/null && return 0; done
   argus_log "$pkg installed but none of: $* exists"; return 1
 }

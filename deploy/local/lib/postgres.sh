@@ -28,10 +28,10 @@ _argus_pg_run() {
 
 argus_pg_start() {
   local dir=${1:?usage: argus_pg_start DIR} bin pg port pw sock t0=$(argus_now_ms)
-  bin=$(_argus_pg_bindir) ||
-    { argus_require_package postgresql /usr/lib/postgresql/15/bin/initdb && bin=$(_argus_pg_bindir); } ||
-    return 1
+  argus_require_package postgresql '/usr/lib/postgresql/*/bin/initdb' && bin=$(_argus_pg_bindir) || return 1
   mkdir -p "$dir" && dir=$(cd "$dir" && pwd) || return 1
+  # Paths end up single-quoted in generated config/env files.
+  [[ $dir != *\'* ]] || { argus_log "DIR must not contain a single quote: $dir"; return 1; }
   pg=$dir/pg
   # Always a fresh cluster: stop and wipe whatever a previous run left in DIR/pg.
   argus_pg_stop "$dir"

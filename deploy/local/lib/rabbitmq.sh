@@ -35,6 +35,8 @@ argus_rabbit_start() {
   argus_require_package rabbitmq-server /usr/sbin/rabbitmq-server /usr/lib/rabbitmq/bin/rabbitmq-server &&
     sbin=$(_argus_rabbit_sbin) || return 1
   mkdir -p "$dir" && dir=$(cd "$dir" && pwd) || return 1
+  # Paths end up single-quoted in generated config/env files.
+  [[ $dir != *\'* ]] || { argus_log "DIR must not contain a single quote: $dir"; return 1; }
   r=$dir/rabbit
   # Always a fresh node: stop and wipe whatever a previous run left in DIR/rabbit.
   argus_rabbit_stop "$dir"
@@ -52,7 +54,7 @@ argus_rabbit_start() {
   (umask 077 && argus_random_hex 20 >"$r/home/.erlang.cookie") && chmod 400 "$r/home/.erlang.cookie" || return 1
   echo '[].' >"$r/enabled_plugins" # no management (or any other) plugin: faster boot
   # The default user is created on first boot with full permissions on vhost "/" (and no
-  # `guest`), which saves two rabbitmqctl round-trips (~1 s each) compared to add_user.
+  # `guest`), which saves two rabbitmqctl round-trips (each boots an Erlang VM, ~0.5-1 s) compared to add_user.
   cat >"$r/rabbitmq.conf" <<CONF || return 1
 default_user = argus
 default_pass = $pw

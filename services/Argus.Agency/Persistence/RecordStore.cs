@@ -1,4 +1,5 @@
 using Argus.Agency.Api;
+using Argus.Agency.Api.Mapping;
 using Argus.Agency.Domain;
 using Argus.Agency.Domain.Operations;
 using Argus.Hosting.Errors;
@@ -97,7 +98,7 @@ public sealed class RecordStore(AgencyDbContext db, TimeProvider clock, IJurisdi
             await validate();
         }
 
-        var now = clock.GetUtcNow();
+        var now = Input.TruncateToMicroseconds(clock.GetUtcNow());
         record.OwnerAgency = jurisdiction.Agency;
         record.Version = 1;
         record.CreateTime = now;
@@ -135,7 +136,7 @@ public sealed class RecordStore(AgencyDbContext db, TimeProvider clock, IJurisdi
 
         await apply(record);
         record.Version++;
-        record.UpdateTime = clock.GetUtcNow();
+        record.UpdateTime = Input.TruncateToMicroseconds(clock.GetUtcNow());
         try
         {
             await db.SaveChangesAsync(cancellationToken);

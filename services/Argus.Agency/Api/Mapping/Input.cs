@@ -67,8 +67,15 @@ internal static partial class Input
             return null;
         }
 
-        return value.ToDateTimeOffset();
+        return TruncateToMicroseconds(value.ToDateTimeOffset());
     }
+
+    /// <summary>
+    /// PostgreSQL keeps microseconds; cutting there for every provider makes what a create returns
+    /// equal to what a later read returns.
+    /// </summary>
+    public static DateTimeOffset TruncateToMicroseconds(DateTimeOffset time) =>
+        new(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
 
     public static string Country(string? value, string field, FieldErrors errors, bool required = true)
     {
