@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace Argus.Agency;
 
@@ -26,10 +27,15 @@ public static class AgencyHost
         Directory.CreateDirectory(dataDirectory);
 
         builder.AddArgusDefaults();
+        // EF logs every failed command as an error, including the unique violations we expect and
+        // handle (idempotent retries); real failures reach RpcErrorInterceptor, which logs them.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
         builder.Services.AddSingleton(jurisdiction);
         builder.Services.AddSingleton(TimeProvider.System);
         var database = builder.Services.AddAgencyDatabase(builder.Configuration, Path.Combine(dataDirectory, $"argus-{code}.db"));
         builder.Services.AddScoped<RecordStore>();
+        builder.Services.AddSingleton(new RecordCache(
+            builder.Configuration.GetValue("Argus:ReadCache:Enabled", true) ? builder.Configuration.GetValue("Argus:ReadCache:Capacity", 100_000) : 0));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         var app = builder.Build();

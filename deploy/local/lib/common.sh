@@ -60,3 +60,19 @@ argus_require_package() {
   for p in "$@"; do compgen -G "$p" >/dev/null && return 0; done
   argus_log "$pkg installed but none of: $* exists"; return 1
 }
+
+# argus_buf ARGS... : run buf (protobuf lint/curl) from the npm registry, pinned; installs
+# Node.js and npm from Debian when they are missing.
+ARGUS_BUF_VERSION=1.75.0
+argus_buf() {
+  argus_require_package nodejs /usr/bin/node /usr/local/bin/node || return 1
+  argus_require_package npm /usr/bin/npm /usr/local/bin/npm || return 1
+  npx --yes "@bufbuild/buf@$ARGUS_BUF_VERSION" "$@" 2> >(grep -v '^npm warn' >&2)
+}
+
+# argus_require_dotnet : the .NET SDK is the one thing we do not install for you.
+argus_require_dotnet() {
+  command -v dotnet >/dev/null 2>&1 && return 0
+  argus_log "the .NET SDK (10.0) is required: https://learn.microsoft.com/dotnet/core/install/linux-debian"
+  return 1
+}

@@ -12,18 +12,38 @@ namespace Argus.Agency.Persistence;
 /// keyset paging. Each write is one SaveChanges — one transaction — so a refused request writes
 /// nothing.
 /// </summary>
-public sealed class RecordStore(AgencyDbContext db, TimeProvider clock, IJurisdiction jurisdiction)
+public sealed class RecordStore(AgencyDbContext db, RecordCache cache, TimeProvider clock, IJurisdiction jurisdiction)
 {
     public AgencyDbContext Db => db;
 
-    public async Task<Operation> GetOperationAsync(string operationId, CancellationToken cancellationToken) =>
-        await db.Operations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == operationId, cancellationToken)
-        ?? throw new ResourceNotFoundException(Operation.ResourceName(operationId));
+    public async Task<Operation> GetOperationAsync(string operationId, CancellationToken cancellationToken)
+    {
+        var name = Operation.ResourceName(operationId);
+        if (cache.TryGet<Operation>(name, out var cached))
+        {
+            return cached;
+        }
+
+        var operation = await db.Operations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == operationId, cancellationToken)
+            ?? throw new ResourceNotFoundException(name);
+        cache.Put(operation);
+        return operation;
+    }
 
     public async Task<T> GetAsync<T>(string operationId, string id, string collection, CancellationToken cancellationToken)
-        where T : OperationRecord =>
-        await db.Set<T>().AsNoTracking().FirstOrDefaultAsync(x => x.OperationId == operationId && x.Id == id, cancellationToken)
-        ?? throw new ResourceNotFoundException(ResourceNames.ChildName(operationId, collection, id));
+        where T : OperationRecord
+    {
+        var name = ResourceNames.ChildName(operationId, collection, id);
+        if (cache.TryGet<T>(name, out var cached))
+        {
+            return cached;
+        }
+
+        var record = await db.Set<T>().AsNoTracking().FirstOrDefaultAsync(x => x.OperationId == operationId && x.Id == id, cancellationToken)
+            ?? throw new ResourceNotFoundException(name);
+        cache.Put(record);
+        return record;
+    }
 
     public Task<bool> ExistsAsync<T>(string operationId, string id, CancellationToken cancellationToken)
         where T : OperationRecord =>
@@ -109,6 +129,7 @@ public sealed class RecordStore(AgencyDbContext db, TimeProvider clock, IJurisdi
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            cache.Put(record);
             return record;
         }
         catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
@@ -140,10 +161,12 @@ public sealed class RecordStore(AgencyDbContext db, TimeProvider clock, IJurisdi
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            cache.Put(record);
             return record;
         }
         catch (DbUpdateConcurrencyException)
         {
+            cache.Forget(name);
             throw new ConcurrentChangeException($"{name} was changed by someone else at the same time; read it again and reapply the change.");
         }
         catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The test command: lints the contracts and runs every test of the solution against real,
+# throwaway servers (PostgreSQL now), started on free ports in a temp folder and always torn down.
+# Usage: ./deploy/local/test.sh [extra dotnet test arguments, e.g. --filter Database=Sqlite]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$root/deploy/local/lib/postgres.sh"
+argus_require_dotnet
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/argus-test.XXXXXX")
+cleanup() {
+  argus_pg_stop "$work"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+argus_log "linting the contracts (buf lint, STANDARD rules)"
+(cd "$root/protos" && argus_buf lint)
+
+argus_log "starting throwaway PostgreSQL"
+argus_pg_start "$work"
+
+argus_log "building"
+dotnet build "$root/Argus.Micro.sln" -c Release -nologo -clp:ErrorsOnly
+
+argus_log "testing"
+set +e
+dotnet test "$root/Argus.Micro.sln" -c Release --no-build -nologo "$@" 2>&1 | tee "$work/test.log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for the whole suite, summed over the test assemblies.
+awk '/(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+/ {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
+     } END { printf "tests: %d passed, %d failed\n", p, f }' "$work/test.log"
+exit "$status"

@@ -1,0 +1,3 @@
+namespace Argus.Benchmarks;
+
+internal sealed record BenchmarkSettings(int Concurrency, TimeSpan Duration, TimeSpan Warmup);

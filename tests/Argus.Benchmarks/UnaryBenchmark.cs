@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Argus.Agency.Persistence;
+using Argus.Arrests.V1;
+using Argus.Bench.V1;
+using Argus.Common.V1;
+using Argus.Netherlands;
+using Argus.Operations.V1;
+using Argus.Testing;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Net.Client;
+
+namespace Argus.Benchmarks;
+
+/// <summary>
+/// bench.sh unary: a bare echo (the ceiling), GetArrest, and CreateArrest on SQLite and on
+/// PostgreSQL — all with the same client, channel settings and concurrency, over HTTP/2 on loopback.
+/// </summary>
+internal static class UnaryBenchmark
+{
+    public static async Task<int> RunAsync(BenchmarkSettings settings)
+    {
+        Console.WriteLine($"unary: {settings.Concurrency} concurrent callers, {settings.Duration.TotalSeconds:N0} s per run, {Environment.ProcessorCount} cores");
+        await using var echo = await EchoServer.StartAsync();
+        await using var sqlite = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite);
+        await using var postgres = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.PostgreSql);
+        using var echoChannel = Channel(echo.Address);
+        using var sqliteChannel = Channel(sqlite.Address);
+        using var postgresChannel = Channel(postgres.Address);
+
+        var echoClient = new EchoService.EchoServiceClient(echoChannel);
+        var echoRequest = new EchoRequest { Name = "operations/argus/arrests/0190f1c2-aaaa-7bbb-8ccc-123456789abc" };
+        var sqliteArrests = new ArrestService.ArrestServiceClient(sqliteChannel);
+        var postgresArrests = new ArrestService.ArrestServiceClient(postgresChannel);
+        var sqliteParent = await OpenOperationAsync(new OperationService.OperationServiceClient(sqliteChannel));
+        var postgresParent = await OpenOperationAsync(new OperationService.OperationServiceClient(postgresChannel));
+        var arrest = (await sqliteArrests.CreateArrestAsync(new CreateArrestRequest { Parent = sqliteParent, Arrest = NewArrest() })).Arrest;
+        var get = new GetArrestRequest { Name = arrest.Name };
+
+        var calls = new (string Name, Func<int, Task> Call)[]
+        {
+            ("echo", _ => echoClient.EchoAsync(echoRequest).ResponseAsync),
+            ("GetArrest (SQLite)", _ => sqliteArrests.GetArrestAsync(get).ResponseAsync),
+            ("CreateArrest (SQLite)", _ => sqliteArrests.CreateArrestAsync(Create(sqliteParent)).ResponseAsync),
+            ("CreateArrest (PostgreSQL)", _ => postgresArrests.CreateArrestAsync(Create(postgresParent)).ResponseAsync),
+        };
+
+        // Warm every path first (JIT tiering, connection pools, caches), so no run pays for the
+        // one before it; then measure each in turn.
+        foreach (var (name, call) in calls)
+        {
+            await LoadRun.MeasureAsync(name, settings.Concurrency, TimeSpan.Zero, settings.Warmup, call);
+        }
+
+        var results = new List<LoadResult>();
+        foreach (var (name, call) in calls)
+        {
+            results.Add(Print(await LoadRun.MeasureAsync(name, settings.Concurrency, TimeSpan.Zero, settings.Duration, call)));
+        }
+
+        var echoRps = results[0].RequestsPerSecond;
+        var getRps = results[1].RequestsPerSecond;
+        Console.WriteLine($"GetArrest / echo = {getRps / echoRps:N2} (target ≥ 0.60)");
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            benchmark = "unary",
+            concurrency = settings.Concurrency,
+            echo_rps = Math.Round(echoRps),
+            get_arrest_rps = Math.Round(getRps),
+            create_arrest_sqlite_rps = Math.Round(results[2].RequestsPerSecond),
+            create_arrest_postgres_rps = Math.Round(results[3].RequestsPerSecond),
+            get_to_echo_ratio = Math.Round(getRps / echoRps, 3),
+            echo_p50_ms = Math.Round(results[0].P50Ms, 3),
+            echo_p99_ms = Math.Round(results[0].P99Ms, 3),
+            get_arrest_p50_ms = Math.Round(results[1].P50Ms, 3),
+            get_arrest_p99_ms = Math.Round(results[1].P99Ms, 3),
+            create_arrest_sqlite_p50_ms = Math.Round(results[2].P50Ms, 3),
+            create_arrest_sqlite_p99_ms = Math.Round(results[2].P99Ms, 3),
+            create_arrest_postgres_p50_ms = Math.Round(results[3].P50Ms, 3),
+            create_arrest_postgres_p99_ms = Math.Round(results[3].P99Ms, 3),
+        }));
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private static CreateArrestRequest Create(string parent) =>
+        new() { Parent = parent, Arrest = NewArrest(), RequestId = Guid.NewGuid().ToString() };
+
+    private static LoadResult Print(LoadResult result)
+    {
+        Console.WriteLine(result);
+        return result;
+    }
+
+    /// <summary>The same channel settings for every target.</summary>
+    private static GrpcChannel Channel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+    });
+
+    private static async Task<string> OpenOperationAsync(OperationService.OperationServiceClient operations)
+    {
+        var created = await operations.CreateOperationAsync(new CreateOperationRequest
+        {
+            OperationId = "bench-" + Guid.NewGuid().ToString("N")[..8],
+            Operation = new Operation
+            {
+                CodeName = "Argus",
+                InternalCaseNumber = "10/960071-21",
+                LeadAgency = AgencyCode.Nl,
+                ParticipatingAgencies = { AgencyCode.Nl, AgencyCode.Be },
+                LegalBasis = "JIT agreement NL–BE",
+                Status = OperationStatus.Active,
+                StartTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2019, 6, 1, 0, 0, 0, TimeSpan.Zero)),
+                Handling = new Handling { Code = HandlingCode.H2 },
+                Classification = Classification.Confidential,
+            },
+        });
+        return created.Operation.Name;
+    }
+
+    private static Arrest NewArrest() => new()
+    {
+        Subject = new Person
+        {
+            GivenNames = "Jeroen",
+            FamilyName = "de Vries",
+            DateOfBirth = new CalendarDate { Year = 1985, Month = 7, Day = 15 },
+            Nationalities = { "NL" },
+            NationalIdentifier = new NationalIdentifier { Country = "NL", Value = "111222333" },
+            Category = DataSubjectCategory.Suspect,
+            CommunicationIdentifiers = { new CommunicationIdentifier { Type = CommunicationType.SkyEcc, Value = "SKY-4X9K2M" } },
+        },
+        ArrestTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2021, 3, 9, 5, 20, 0, TimeSpan.Zero)),
+        Place = new Location { StreetAddress = "Coolsingel 40", Municipality = "Rotterdam", Country = "NL" },
+        Offences = { new Offence { Code = "Opiumwet art. 10a", Description = "Voorbereiding invoer cocaïne" } },
+        LegalBasis = "Wetboek van Strafvordering art. 54",
+        CustodyStatus = CustodyStatus.InCustody,
+        Handling = new Handling { Code = HandlingCode.H2 },
+    };
+}
