@@ -1,6 +1,10 @@
 using Argus.Agency.Api.Services;
 using Argus.Agency.Domain;
+using Argus.Agency.Partners;
 using Argus.Agency.Persistence;
+using Argus.Client.Security;
+using Argus.Hosting.Persistence;
+using Argus.Hosting.Security;
 using Argus.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -27,12 +31,15 @@ public static class AgencyHost
         Directory.CreateDirectory(dataDirectory);
 
         builder.AddArgusDefaults();
+        builder.AddArgusTokenAuthentication(ArgusAudiences.Agency(code));
+        builder.Services.AddSingleton<PartnerClients>();
         // EF logs every failed command as an error, including the unique violations we expect and
         // handle (idempotent retries); real failures reach RpcErrorInterceptor, which logs them.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
         builder.Services.AddSingleton(jurisdiction);
         builder.Services.AddSingleton(TimeProvider.System);
-        var database = builder.Services.AddAgencyDatabase(builder.Configuration, Path.Combine(dataDirectory, $"argus-{code}.db"));
+        var database = builder.Services.AddArgusDatabase<AgencyDbContext, SqliteAgencyDbContext, PostgresAgencyDbContext>(
+            builder.Configuration, Path.Combine(dataDirectory, $"argus-{code}.db"));
         builder.Services.AddScoped<RecordStore>();
         builder.Services.AddSingleton(new RecordCache(
             builder.Configuration.GetValue("Argus:ReadCache:Enabled", true) ? builder.Configuration.GetValue("Argus:ReadCache:Capacity", 100_000) : 0));
@@ -49,6 +56,7 @@ public static class AgencyHost
         app.MapGrpcService<HouseSearchGrpcService>();
         app.MapGrpcService<ArrestGrpcService>();
         app.MapGrpcService<EvidenceGrpcService>();
+        app.MapGrpcService<ConnectivityGrpcService>();
         return app;
     }
 }

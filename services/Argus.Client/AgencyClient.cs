@@ -1,9 +1,9 @@
 using Argus.Arrests.V1;
+using Argus.Client.Security;
+using Argus.Connectivity.V1;
 using Argus.Evidence.V1;
 using Argus.Operations.V1;
 using Argus.Searches.V1;
-using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Configuration;
@@ -11,36 +11,27 @@ using Grpc.Net.Client.Configuration;
 namespace Argus.Client;
 
 /// <summary>
-/// One connection to an agency service with a client per API. Calls get a default deadline, and
-/// reads and creates (which carry a request_id) are retried on Unavailable; updates are not, since
-/// a retried update could apply twice.
+/// A connection to one agency service, with a client per API. Reads and creates (which carry a
+/// request_id) are retried on Unavailable; updates are not, since a retried update could apply twice.
 /// </summary>
 public sealed class AgencyClient : IDisposable
 {
     private readonly GrpcChannel channel;
 
-    public AgencyClient(Uri address, AgencyClientOptions? options = null)
+    public AgencyClient(Uri address, ArgusChannelOptions? options = null)
     {
-        options ??= new AgencyClientOptions();
-        channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = options.HttpHandler ?? new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-            },
-            ServiceConfig = new ServiceConfig { MethodConfigs = { RetryIdempotentCalls(options.MaxAttempts) } },
-            MaxReceiveMessageSize = 4 * 1024 * 1024,
-        });
-        var invoker = channel.Intercept(new DefaultDeadlineInterceptor(options.DefaultDeadline));
+        var invoker = ArgusChannel.Create(address, options ?? new ArgusChannelOptions(), IdempotentMethods(), out channel);
         Operations = new OperationService.OperationServiceClient(invoker);
         HouseSearches = new HouseSearchService.HouseSearchServiceClient(invoker);
         Arrests = new ArrestService.ArrestServiceClient(invoker);
         Evidence = new EvidenceService.EvidenceServiceClient(invoker);
+        Connectivity = new ConnectivityService.ConnectivityServiceClient(invoker);
         Health = new Health.HealthClient(invoker);
     }
+
+    /// <summary>A client calling <paramref name="address"/> as <paramref name="tokens"/>' client, for the agency <paramref name="agencyCode"/> ("nl", "be").</summary>
+    public static AgencyClient For(Uri address, string agencyCode, AccessTokenSource tokens, ClientCredentials credentials) =>
+        new(address, new ArgusChannelOptions { Credentials = credentials, Tokens = tokens, Audience = ArgusAudiences.Agency(agencyCode) });
 
     public OperationService.OperationServiceClient Operations { get; }
 
@@ -50,52 +41,23 @@ public sealed class AgencyClient : IDisposable
 
     public EvidenceService.EvidenceServiceClient Evidence { get; }
 
+    public ConnectivityService.ConnectivityServiceClient Connectivity { get; }
+
     public Health.HealthClient Health { get; }
 
     public void Dispose() => channel.Dispose();
 
-    private static MethodConfig RetryIdempotentCalls(int maxAttempts)
+    private static IEnumerable<MethodName> IdempotentMethods()
     {
-        var config = new MethodConfig
-        {
-            RetryPolicy = new RetryPolicy
-            {
-                MaxAttempts = maxAttempts,
-                InitialBackoff = TimeSpan.FromMilliseconds(100),
-                MaxBackoff = TimeSpan.FromSeconds(2),
-                BackoffMultiplier = 2,
-                RetryableStatusCodes = { StatusCode.Unavailable },
-            },
-        };
-        foreach (var (service, methods) in IdempotentMethods)
-        {
-            foreach (var method in methods)
-            {
-                config.Names.Add(new MethodName { Service = service, Method = method });
-            }
-        }
-
-        return config;
+        (string Service, string[] Methods)[] idempotent =
+        [
+            ("argus.operations.v1.OperationService", ["GetOperation", "ListOperations", "CreateOperation"]),
+            ("argus.searches.v1.HouseSearchService", ["GetHouseSearch", "ListHouseSearches", "CreateHouseSearch"]),
+            ("argus.arrests.v1.ArrestService", ["GetArrest", "ListArrests", "CreateArrest"]),
+            ("argus.evidence.v1.EvidenceService", ["GetEvidenceItem", "ListEvidenceItems", "CreateEvidenceItem"]),
+            ("argus.connectivity.v1.ConnectivityService", ["WhoAmI"]),
+            ("grpc.health.v1.Health", ["Check"]),
+        ];
+        return idempotent.SelectMany(s => s.Methods.Select(m => new MethodName { Service = s.Service, Method = m }));
     }
-
-    private static readonly (string Service, string[] Methods)[] IdempotentMethods =
-    [
-        ("argus.operations.v1.OperationService", ["GetOperation", "ListOperations", "CreateOperation"]),
-        ("argus.searches.v1.HouseSearchService", ["GetHouseSearch", "ListHouseSearches", "CreateHouseSearch"]),
-        ("argus.arrests.v1.ArrestService", ["GetArrest", "ListArrests", "CreateArrest"]),
-        ("argus.evidence.v1.EvidenceService", ["GetEvidenceItem", "ListEvidenceItems", "CreateEvidenceItem"]),
-        ("grpc.health.v1.Health", ["Check"]),
-    ];
-}
-
-public sealed class AgencyClientOptions
-{
-    /// <summary>Applied to calls that set no deadline of their own.</summary>
-    public TimeSpan DefaultDeadline { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Attempts for idempotent calls on Unavailable, first included.</summary>
-    public int MaxAttempts { get; set; } = 4;
-
-    /// <summary>Transport override (client certificates, test handlers).</summary>
-    public HttpMessageHandler? HttpHandler { get; set; }
 }

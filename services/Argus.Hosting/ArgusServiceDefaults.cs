@@ -2,7 +2,10 @@ using Argus.Hosting.Errors;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Builder;
+using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -33,8 +36,18 @@ public static class ArgusServiceDefaults
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2);
+            // gRPC negotiates HTTP/2 through TLS ALPN; HTTP/1.1 stays for OAuth clients of the token endpoint.
+            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http1AndHttp2);
             kestrel.Limits.Http2.MaxStreamsPerConnection = 256;
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                // Ask every caller for its certificate, refuse none at the handshake: a token bound
+                // to a certificate is checked against it per call (CertificateBinding), and the
+                // identity server checks certificates against each client's registration.
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.ClientCertificateValidation = (_, _, _) => true;
+            });
         });
 
         builder.Services.AddGrpcHealthChecks();
@@ -51,9 +64,12 @@ public static class ArgusServiceDefaults
     public static WebApplication MapArgusDefaults(this WebApplication app)
     {
         // Health and reflection answer without a token: load balancers and operators' tools
-        // (buf curl --list-methods) need them, and they disclose no records.
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        // (buf curl --list-methods) need them, and they disclose no records. Everything else
+        // falls under the fallback policy: a valid token or nothing.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }
 }

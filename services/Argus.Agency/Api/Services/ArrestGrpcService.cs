@@ -4,13 +4,16 @@ using Argus.Agency.Domain.Arrests;
 using Argus.Agency.Domain.HouseSearches;
 using Argus.Agency.Persistence;
 using Argus.Hosting.Errors;
+using Argus.Client.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Proto = Argus.Arrests.V1;
 
 namespace Argus.Agency.Api.Services;
 
 internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdiction, TimeProvider clock) : Proto.ArrestService.ArrestServiceBase
 {
+    [Authorize(ArgusScopes.ArrestsRead)]
     public override async Task<Proto.GetArrestResponse> GetArrest(Proto.GetArrestRequest request, ServerCallContext context)
     {
         var (operationId, id) = ResourceNames.Child(request.Name, Arrest.Collection, "name");
@@ -18,6 +21,7 @@ internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdi
         return new() { Arrest = ArrestMapping.ToProto(arrest) };
     }
 
+    [Authorize(ArgusScopes.ArrestsRead)]
     public override async Task<Proto.ListArrestsResponse> ListArrests(Proto.ListArrestsRequest request, ServerCallContext context)
     {
         var operationId = ResourceNames.Parent(request.Parent, "parent", allowAny: true);
@@ -28,6 +32,7 @@ internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdi
         return response;
     }
 
+    [Authorize(ArgusScopes.ArrestsWrite)]
     public override async Task<Proto.CreateArrestResponse> CreateArrest(Proto.CreateArrestRequest request, ServerCallContext context)
     {
         var operationId = ResourceNames.Parent(request.Parent, "parent", allowAny: false);
@@ -45,6 +50,7 @@ internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdi
         return new() { Arrest = ArrestMapping.ToProto(created) };
     }
 
+    [Authorize(ArgusScopes.ArrestsWrite)]
     public override async Task<Proto.UpdateArrestResponse> UpdateArrest(Proto.UpdateArrestRequest request, ServerCallContext context)
     {
         var change = request.Arrest ?? throw FieldErrors.Invalid("arrest", "is required.");

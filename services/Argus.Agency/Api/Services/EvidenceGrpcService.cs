@@ -4,7 +4,9 @@ using Argus.Agency.Domain.Evidence;
 using Argus.Agency.Domain.HouseSearches;
 using Argus.Agency.Persistence;
 using Argus.Hosting.Errors;
+using Argus.Client.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Proto = Argus.Evidence.V1;
 
@@ -12,6 +14,7 @@ namespace Argus.Agency.Api.Services;
 
 internal sealed class EvidenceGrpcService(RecordStore store, TimeProvider clock) : Proto.EvidenceService.EvidenceServiceBase
 {
+    [Authorize(ArgusScopes.EvidenceRead)]
     public override async Task<Proto.GetEvidenceItemResponse> GetEvidenceItem(Proto.GetEvidenceItemRequest request, ServerCallContext context)
     {
         var (operationId, id) = ResourceNames.Child(request.Name, EvidenceItem.Collection, "name");
@@ -19,6 +22,7 @@ internal sealed class EvidenceGrpcService(RecordStore store, TimeProvider clock)
         return new() { EvidenceItem = EvidenceMapping.ToProto(item) };
     }
 
+    [Authorize(ArgusScopes.EvidenceRead)]
     public override async Task<Proto.ListEvidenceItemsResponse> ListEvidenceItems(Proto.ListEvidenceItemsRequest request, ServerCallContext context)
     {
         var operationId = ResourceNames.Parent(request.Parent, "parent", allowAny: true);
@@ -29,6 +33,7 @@ internal sealed class EvidenceGrpcService(RecordStore store, TimeProvider clock)
         return response;
     }
 
+    [Authorize(ArgusScopes.EvidenceWrite)]
     public override async Task<Proto.CreateEvidenceItemResponse> CreateEvidenceItem(Proto.CreateEvidenceItemRequest request, ServerCallContext context)
     {
         var operationId = ResourceNames.Parent(request.Parent, "parent", allowAny: false);
@@ -46,6 +51,7 @@ internal sealed class EvidenceGrpcService(RecordStore store, TimeProvider clock)
         return new() { EvidenceItem = EvidenceMapping.ToProto(created) };
     }
 
+    [Authorize(ArgusScopes.EvidenceWrite)]
     public override async Task<Proto.UpdateEvidenceItemResponse> UpdateEvidenceItem(Proto.UpdateEvidenceItemRequest request, ServerCallContext context)
     {
         var change = request.EvidenceItem ?? throw FieldErrors.Invalid("evidence_item", "is required.");

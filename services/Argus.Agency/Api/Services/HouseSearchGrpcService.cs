@@ -3,13 +3,16 @@ using Argus.Agency.Domain;
 using Argus.Agency.Domain.HouseSearches;
 using Argus.Agency.Persistence;
 using Argus.Hosting.Errors;
+using Argus.Client.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Proto = Argus.Searches.V1;
 
 namespace Argus.Agency.Api.Services;
 
 internal sealed class HouseSearchGrpcService(RecordStore store, IJurisdiction jurisdiction) : Proto.HouseSearchService.HouseSearchServiceBase
 {
+    [Authorize(ArgusScopes.SearchesRead)]
     public override async Task<Proto.GetHouseSearchResponse> GetHouseSearch(Proto.GetHouseSearchRequest request, ServerCallContext context)
     {
         var (operationId, id) = ResourceNames.Child(request.Name, HouseSearch.Collection, "name");
@@ -17,6 +20,7 @@ internal sealed class HouseSearchGrpcService(RecordStore store, IJurisdiction ju
         return new() { HouseSearch = HouseSearchMapping.ToProto(search) };
     }
 
+    [Authorize(ArgusScopes.SearchesRead)]
     public override async Task<Proto.ListHouseSearchesResponse> ListHouseSearches(Proto.ListHouseSearchesRequest request, ServerCallContext context)
     {
         var operationId = ResourceNames.Parent(request.Parent, "parent", allowAny: true);
@@ -27,6 +31,7 @@ internal sealed class HouseSearchGrpcService(RecordStore store, IJurisdiction ju
         return response;
     }
 
+    [Authorize(ArgusScopes.SearchesWrite)]
     public override async Task<Proto.CreateHouseSearchResponse> CreateHouseSearch(Proto.CreateHouseSearchRequest request, ServerCallContext context)
     {
         var operationId = ResourceNames.Parent(request.Parent, "parent", allowAny: false);
@@ -41,6 +46,7 @@ internal sealed class HouseSearchGrpcService(RecordStore store, IJurisdiction ju
         return new() { HouseSearch = HouseSearchMapping.ToProto(created) };
     }
 
+    [Authorize(ArgusScopes.SearchesWrite)]
     public override async Task<Proto.UpdateHouseSearchResponse> UpdateHouseSearch(Proto.UpdateHouseSearchRequest request, ServerCallContext context)
     {
         var change = request.HouseSearch ?? throw FieldErrors.Invalid("house_search", "is required.");

@@ -3,7 +3,9 @@ using Argus.Agency.Domain;
 using Argus.Agency.Domain.Operations;
 using Argus.Agency.Persistence;
 using Argus.Hosting.Errors;
+using Argus.Client.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Proto = Argus.Operations.V1;
 
@@ -11,6 +13,7 @@ namespace Argus.Agency.Api.Services;
 
 internal sealed class OperationGrpcService(RecordStore store, IJurisdiction jurisdiction) : Proto.OperationService.OperationServiceBase
 {
+    [Authorize(ArgusScopes.OperationsRead)]
     public override async Task<Proto.GetOperationResponse> GetOperation(Proto.GetOperationRequest request, ServerCallContext context)
     {
         var id = ResourceNames.Operation(request.Name, "name");
@@ -18,6 +21,7 @@ internal sealed class OperationGrpcService(RecordStore store, IJurisdiction juri
         return new() { Operation = OperationMapping.ToProto(operation) };
     }
 
+    [Authorize(ArgusScopes.OperationsRead)]
     public override async Task<Proto.ListOperationsResponse> ListOperations(Proto.ListOperationsRequest request, ServerCallContext context)
     {
         var errors = new FieldErrors();
@@ -40,6 +44,7 @@ internal sealed class OperationGrpcService(RecordStore store, IJurisdiction juri
         return response;
     }
 
+    [Authorize(ArgusScopes.OperationsWrite)]
     public override async Task<Proto.CreateOperationResponse> CreateOperation(Proto.CreateOperationRequest request, ServerCallContext context)
     {
         var errors = new FieldErrors();
@@ -61,6 +66,7 @@ internal sealed class OperationGrpcService(RecordStore store, IJurisdiction juri
         return new() { Operation = OperationMapping.ToProto(created) };
     }
 
+    [Authorize(ArgusScopes.OperationsWrite)]
     public override async Task<Proto.UpdateOperationResponse> UpdateOperation(Proto.UpdateOperationRequest request, ServerCallContext context)
     {
         var change = request.Operation ?? throw FieldErrors.Invalid("operation", "is required.");

@@ -1,4 +1,4 @@
-namespace Argus.Agency.Persistence;
+namespace Argus.Hosting.Persistence;
 
 public enum DatabaseProvider
 {

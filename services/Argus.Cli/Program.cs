@@ -1,0 +1,3 @@
+using Argus.Cli;
+
+return await ArgusCli.RunAsync(args, Console.Out, Console.Error);

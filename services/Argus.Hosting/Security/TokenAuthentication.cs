@@ -1,0 +1,112 @@
+using Argus.Client.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Argus.Hosting.Security;
+
+/// <summary>
+/// Every Argus service accepts only access tokens from the shared identity server, validated here
+/// from its published keys: issuer, audience, lifetime, signature, certificate binding, then the
+/// scope each method names with [Authorize(ArgusScopes.X)]. It speaks plain OAuth 2.0 / JWT
+/// (discovery, JWKS, RFC 9068, RFC 8705), so the identity server could be another product.
+/// </summary>
+public static class TokenAuthentication
+{
+    /// <param name="audience">What tokens must be for, e.g. "urn:argus:agency:nl".</param>
+    /// <param name="signingKeys">For the identity server itself: its own keys, instead of fetching them from itself.</param>
+    /// <param name="issuer">For the identity server itself: its own issuer.</param>
+    public static void AddArgusTokenAuthentication(this WebApplicationBuilder builder, string audience, Func<IEnumerable<SecurityKey>>? signingKeys = null, string? issuer = null)
+    {
+        var options = builder.Configuration.GetSection(TokenAuthenticationOptions.Section).Get<TokenAuthenticationOptions>() ?? new();
+        if (options.DisableForBenchmarks && builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddAuthorization(authorization =>
+            {
+                foreach (var scope in ArgusScopes.All)
+                {
+                    authorization.AddPolicy(scope, policy => policy.RequireAssertion(_ => true));
+                }
+            });
+            return;
+        }
+
+        var authority = issuer ?? options.Authority
+            ?? throw new InvalidOperationException($"{TokenAuthenticationOptions.Section}:Authority is required: the identity server's issuer URL, e.g. https://localhost:5100/.");
+        var ca = options.CaCertificatePath is { Length: > 0 } path ? TrustedCertificates.LoadCa(path) : null;
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            if (signingKeys is null)
+            {
+                jwt.Authority = authority;
+            }
+
+            jwt.Audience = audience;
+            jwt.MapInboundClaims = false;
+            jwt.BackchannelHttpHandler = TrustedCertificates.Handler(ca);
+            // Keys stay cached while the identity server is briefly down; an unknown key id
+            // (after a rotation) triggers a refresh.
+            jwt.AutomaticRefreshInterval = TimeSpan.FromHours(1);
+            jwt.RefreshInterval = TimeSpan.FromSeconds(30);
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = authority,
+                ValidAudience = audience,
+                ValidTypes = ["at+jwt"],
+                ClockSkew = TimeSpan.FromSeconds(30),
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                NameClaimType = "client_id",
+            };
+            if (signingKeys is not null)
+            {
+                jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => signingKeys();
+                jwt.Configuration = new Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration { Issuer = authority };
+            }
+
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    if (CertificateBinding.Check(context.Principal!, context.HttpContext.Connection.ClientCertificate) is { } problem)
+                    {
+                        context.Fail(problem);
+                    }
+
+                    return Task.CompletedTask;
+                },
+            };
+        });
+
+        builder.Services.AddAuthorization(authorization =>
+        {
+            // Nothing answers a caller it has not authenticated, unless it says [AllowAnonymous].
+            authorization.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+            foreach (var scope in ArgusScopes.All)
+            {
+                authorization.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => context.User.HasScope(scope)));
+            }
+        });
+    }
+
+    public static bool HasScope(this System.Security.Claims.ClaimsPrincipal user, string scope)
+    {
+        foreach (var claim in user.FindAll("scope"))
+        {
+            foreach (var granted in claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (granted == scope)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}
