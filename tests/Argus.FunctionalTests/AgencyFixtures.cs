@@ -1,14 +1,26 @@
-using Argus.Agency.Persistence;
 using Argus.Belgium;
+using Argus.Client.Security;
+using Argus.Hosting.Persistence;
 using Argus.Netherlands;
 using Argus.Testing;
 
 namespace Argus.FunctionalTests;
 
-/// <summary>Both national services, running on one database provider for the tests of a class.</summary>
+/// <summary>
+/// The identity server and both national services, on one database provider, with a partner
+/// client allowed every record scope at both agencies (mutual TLS, bound tokens).
+/// </summary>
 public abstract class AgencyFixture(DatabaseProvider provider) : IAsyncLifetime
 {
+    public static readonly string[] RecordScopes =
+    [
+        ArgusScopes.OperationsRead, ArgusScopes.OperationsWrite, ArgusScopes.SearchesRead, ArgusScopes.SearchesWrite,
+        ArgusScopes.ArrestsRead, ArgusScopes.ArrestsWrite, ArgusScopes.EvidenceRead, ArgusScopes.EvidenceWrite,
+    ];
+
     public DatabaseProvider Provider => provider;
+
+    public RunningIdentity Identity { get; private set; } = null!;
 
     public RunningAgency Netherlands { get; private set; } = null!;
 
@@ -16,8 +28,10 @@ public abstract class AgencyFixture(DatabaseProvider provider) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Netherlands = await RunningAgency.StartAsync(new DutchJurisdiction(), provider);
-        Belgium = await RunningAgency.StartAsync(new BelgianJurisdiction(), provider);
+        Identity = await RunningIdentity.StartAsync(provider);
+        var tester = await Identity.RegisterAsync("functional-tester", [ArgusAudiences.Agency("nl"), ArgusAudiences.Agency("be")], RecordScopes);
+        Netherlands = await RunningAgency.StartAsync(new DutchJurisdiction(), provider, Identity, tester);
+        Belgium = await RunningAgency.StartAsync(new BelgianJurisdiction(), provider, Identity, tester);
     }
 
     public async Task DisposeAsync()
@@ -30,6 +44,11 @@ public abstract class AgencyFixture(DatabaseProvider provider) : IAsyncLifetime
         if (Belgium is not null)
         {
             await Belgium.DisposeAsync();
+        }
+
+        if (Identity is not null)
+        {
+            await Identity.DisposeAsync();
         }
     }
 }
