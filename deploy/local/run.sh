@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The run command: builds the suite, starts the Dutch and Belgian agency services, prints their
-# endpoints and plays the Argus scenario through the public gRPC API.
+# The run command: builds the suite, creates the local development PKI once, starts the identity
+# server and the Dutch and Belgian agency services on TLS, registers their clients, prints the
+# endpoints and plays the Argus scenario through the public gRPC API with certificate-bound tokens.
 # Usage: ./deploy/local/run.sh [--once] [--fresh]
 #   --once   exit after the scenario: 0 only if every step was verified by reading the data back
 #   --fresh  forget the data of earlier runs (deploy/local/.state) first
-# Ports: ARGUS_NL_PORT (5101), ARGUS_BE_PORT (5102).
+# Ports: ARGUS_IDENTITY_PORT (5100), ARGUS_NL_PORT (5101), ARGUS_BE_PORT (5102).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/deploy/local/lib/common.sh"
@@ -23,17 +24,24 @@ done
 state=$root/deploy/local/.state
 $fresh && rm -rf "$state"
 mkdir -p "$state/logs"
+identity_port=${ARGUS_IDENTITY_PORT:-5100}
 nl_port=${ARGUS_NL_PORT:-5101}
 be_port=${ARGUS_BE_PORT:-5102}
-for port in "$nl_port" "$be_port"; do
+for port in "$identity_port" "$nl_port" "$be_port"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    argus_log "port $port is in use; stop what listens there or set ARGUS_NL_PORT / ARGUS_BE_PORT"
+    argus_log "port $port is in use; stop what listens there or set ARGUS_IDENTITY_PORT / ARGUS_NL_PORT / ARGUS_BE_PORT"
     exit 1
   fi
 done
 
 argus_log "building (Release)"
 dotnet build "$root/Argus.Micro.sln" -c Release -nologo -clp:ErrorsOnly -v quiet
+bin() { echo "$root/services/$1/bin/Release/net10.0/$2.dll"; }
+argus() { dotnet "$(bin Argus.Cli argus)" "$@"; }
+
+# The local development CA and certificates, created once (git-ignored).
+pki=$state/pki
+argus dev-pki init --dir "$pki" >/dev/null
 
 pids=()
 stop_all() {
@@ -43,30 +51,79 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-# start NAME PROJECT PORT: one agency service in its own process, with its own data folder.
+issuer="https://localhost:$identity_port/"
+mkdir -p "$state/identity"
+dotnet "$(bin Argus.Identity Argus.Identity)" \
+  --Kestrel:Endpoints:Https:Url="https://localhost:$identity_port" \
+  --Kestrel:Endpoints:Https:Certificate:Path="$pki/identity.crt" \
+  --Kestrel:Endpoints:Https:Certificate:KeyPath="$pki/identity.key" \
+  --Identity:Issuer="$issuer" \
+  --Identity:ClientCaCertificatePath="$pki/ca.crt" \
+  --Argus:DataDirectory="$state/identity" >"$state/logs/identity.log" 2>&1 &
+pids+=($!)
+
+export ARGUS_ADMIN_CREDENTIALS=$state/identity/bootstrap-admin.json ARGUS_CA=$pki/ca.crt
+for _ in $(seq 1 120); do
+  [[ -f $ARGUS_ADMIN_CREDENTIALS ]] && argus clients list >/dev/null 2>&1 && break
+  sleep 0.5
+done
+argus clients list >/dev/null || { argus_log "the identity server did not come up; see $state/logs/identity.log"; exit 1; }
+
+# register ID ARGS...: a client, unless it exists already (run.sh may run again on the same data).
+register() {
+  local id=$1
+  shift
+  argus clients show "$id" >/dev/null 2>&1 || argus clients create "$id" "$@" >/dev/null
+}
+register argus-nl --kind agency-service --auth mtls --cert "$pki/argus-nl.crt" --display-name "Netherlands agency service" \
+  --audience urn:argus:agency:be --scope argus.exchange
+register argus-be --kind agency-service --auth mtls --cert "$pki/argus-be.crt" --display-name "Belgium agency service" \
+  --audience urn:argus:agency:nl --scope argus.exchange
+register partner-demo --kind partner-system --auth mtls --cert "$pki/partner-demo.crt" --display-name "Demo partner system" \
+  --audience urn:argus:agency:nl --audience urn:argus:agency:be \
+  --scope argus.operations.read --scope argus.operations.write --scope argus.searches.read --scope argus.searches.write \
+  --scope argus.arrests.read --scope argus.arrests.write --scope argus.evidence.read --scope argus.evidence.write --scope argus.admin.read
+
+# start NAME PROJECT PORT PARTNER PARTNER_PORT: one agency service in its own process, with its own data.
 start() {
-  local name=$1 project=$2 port=$3
+  local name=$1 project=$2 port=$3 partner=$4 partner_port=$5
   mkdir -p "$state/$name"
-  dotnet "$root/services/$project/bin/Release/net10.0/$project.dll" \
-    --Kestrel:Endpoints:Grpc:Url="http://127.0.0.1:$port" \
+  dotnet "$(bin "$project" "$project")" \
+    --Kestrel:Endpoints:Grpc:Url="https://127.0.0.1:$port" \
+    --Kestrel:Endpoints:Grpc:Certificate:Path="$pki/$name-server.crt" \
+    --Kestrel:Endpoints:Grpc:Certificate:KeyPath="$pki/$name-server.key" \
+    --Argus:Auth:Authority="$issuer" \
+    --Argus:Auth:CaCertificatePath="$pki/ca.crt" \
+    --Argus:Credentials:ClientId="argus-$name" \
+    --Argus:Credentials:CertificatePath="$pki/argus-$name.crt" \
+    --Argus:Credentials:KeyPath="$pki/argus-$name.key" \
+    --Argus:Partners:"$partner":Address="https://127.0.0.1:$partner_port" \
     --Argus:DataDirectory="$state/$name" >"$state/logs/$name.log" 2>&1 &
   pids+=($!)
 }
-start nl Argus.Netherlands "$nl_port"
-start be Argus.Belgium "$be_port"
+start nl Argus.Netherlands "$nl_port" Be "$be_port"
+start be Argus.Belgium "$be_port" Nl "$nl_port"
 
 cat <<TXT
 
-Argus.Micro is starting:
-  Netherlands agency service  grpc h2c  http://127.0.0.1:$nl_port   (SQLite: $state/nl, log: $state/logs/nl.log)
-  Belgium agency service      grpc h2c  http://127.0.0.1:$be_port   (SQLite: $state/be, log: $state/logs/be.log)
-  Explore:  npx @bufbuild/buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:$nl_port
+Argus.Micro is starting (TLS everywhere; every call needs a token from the identity server):
+  Identity server              https://localhost:$identity_port   (discovery: ${issuer}.well-known/openid-configuration)
+  Netherlands agency service   https://127.0.0.1:$nl_port   (SQLite: $state/nl)
+  Belgium agency service       https://127.0.0.1:$be_port   (SQLite: $state/be)
+  Logs                         $state/logs/
+  Development CA               $pki/ca.crt (client certificates and keys next to it)
+  Credentials                  administrator: $ARGUS_ADMIN_CREDENTIALS (owner-only)
+                               argus-nl, argus-be, partner-demo: mutual TLS with $pki/<client>.crt and .key
+  Administer:  ARGUS_ADMIN_CREDENTIALS=$ARGUS_ADMIN_CREDENTIALS ARGUS_CA=$ARGUS_CA \\
+               dotnet $(bin Argus.Cli argus) clients list
+  Explore:     npx @bufbuild/buf curl --protocol grpc --cacert $pki/ca.crt --list-methods https://127.0.0.1:$nl_port
 
 TXT
 
 set +e
-dotnet "$root/services/Argus.Scenario/bin/Release/net10.0/Argus.Scenario.dll" \
-  --nl "http://127.0.0.1:$nl_port" --be "http://127.0.0.1:$be_port" --wait-seconds 60
+dotnet "$(bin Argus.Scenario Argus.Scenario)" --nl "https://127.0.0.1:$nl_port" --be "https://127.0.0.1:$be_port" \
+  --identity "$issuer" --ca "$pki/ca.crt" --client-id partner-demo --cert "$pki/partner-demo.crt" --key "$pki/partner-demo.key" \
+  --wait-seconds 60
 status=$?
 set -e
 

@@ -22,28 +22,11 @@ public static class ArgusChannel
             ServiceConfig = new ServiceConfig { MethodConfigs = { RetryPolicy(options.MaxAttempts, idempotentMethods) } },
             MaxReceiveMessageSize = 4 * 1024 * 1024,
         };
-        if (options.Tokens is { } tokens && options.Audience is { } audience)
-        {
-            var bearer = CallCredentials.FromInterceptor(async (context, metadata) =>
-            {
-                try
-                {
-                    metadata.Add("Authorization", "Bearer " + await tokens.GetTokenAsync(audience, context.CancellationToken));
-                }
-                catch (TokenRequestException ex)
-                {
-                    throw new RpcException(new Status(StatusCode.Unauthenticated, ex.Message));
-                }
-                catch (HttpRequestException ex)
-                {
-                    throw new RpcException(new Status(StatusCode.Unavailable, $"The identity server is unreachable: {ex.Message}"));
-                }
-            });
-            channelOptions.Credentials = ChannelCredentials.Create(new SslCredentials(), bearer);
-        }
-
         channel = GrpcChannel.ForAddress(address, channelOptions);
-        return channel.Intercept(new DefaultDeadlineInterceptor(options.DefaultDeadline));
+        var invoker = channel.Intercept(new DefaultDeadlineInterceptor(options.DefaultDeadline));
+        return options.Tokens is { } tokens && options.Audience is { } audience
+            ? invoker.Intercept(new BearerTokenInterceptor(tokens, audience))
+            : invoker;
     }
 
     private static MethodConfig RetryPolicy(int maxAttempts, IEnumerable<MethodName> methods)

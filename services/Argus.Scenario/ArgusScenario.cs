@@ -1,6 +1,7 @@
 using Argus.Arrests.V1;
 using Argus.Client;
 using Argus.Common.V1;
+using Argus.Connectivity.V1;
 using Argus.Evidence.V1;
 using Argus.Operations.V1;
 using Argus.Searches.V1;
@@ -16,7 +17,7 @@ namespace Argus.Scenario;
 /// arrests 30 people and seizes 28 firearms, drugs and drug labs; Belgium searches 200 premises in
 /// Antwerp and arrests 48. Every record is read back and compared with what was created.
 /// </summary>
-internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, ScenarioSteps steps)
+internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClient anonymous, ScenarioSteps steps)
 {
     private const string OperationId = "argus";
     private static readonly DateTimeOffset ActionDay = new(2021, 3, 9, 5, 0, 0, TimeSpan.Zero);
@@ -35,6 +36,23 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, ScenarioSt
     public async Task RunAsync()
     {
         Console.WriteLine("Operation Argus — action day 9 March 2021");
+        await steps.RunAsync("A call without a token is refused (Unauthenticated)", async () =>
+        {
+            try
+            {
+                await anonymous.Operations.ListOperationsAsync(new ListOperationsRequest());
+                Check(false, "the service answered a caller without a token");
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated)
+            {
+            }
+        });
+        await steps.RunAsync("Connectivity check NL → BE with the Dutch service's own credentials", async () =>
+        {
+            var check = await nl.Connectivity.CheckPartnerAsync(new CheckPartnerRequest { Partner = AgencyCode.Be });
+            Check(check.Reachable, $"Belgium unreachable from the Netherlands: {check.Error}");
+            Console.WriteLine($"        Belgium at {check.Address} saw {check.SeenAs.ClientId} (certificate-bound: {check.SeenAs.CertificateThumbprint.Length > 0}) in {check.Latency.ToTimeSpan().TotalMilliseconds:N1} ms");
+        });
         await steps.RunAsync("NL opens operation Argus (parketnummer 10/960071-21)",
             () => OpenOperationAsync(nl, "nl", "10/960071-21", "Netherlands: Wetboek van Strafvordering art. 126uba; JIT agreement NL–BE"));
         await steps.RunAsync("BE opens operation Argus (notitienummer AN.55.L1.012345/21)",

@@ -1,22 +1,35 @@
 using Argus.Client;
+using Argus.Client.Security;
 using Argus.Scenario;
 using Grpc.Core;
 using Grpc.Health.V1;
 
-// Usage: Argus.Scenario [--nl http://127.0.0.1:5101] [--be http://127.0.0.1:5102] [--wait-seconds 60]
-var nlAddress = Option("--nl") ?? "http://127.0.0.1:5101";
-var beAddress = Option("--be") ?? "http://127.0.0.1:5102";
+// Usage: Argus.Scenario --identity https://localhost:5100/ --ca ca.crt --client-id partner-demo
+//          --cert partner-demo.crt --key partner-demo.key [--nl https://127.0.0.1:5101] [--be https://127.0.0.1:5102] [--wait-seconds 60]
+var nlAddress = new Uri(Option("--nl") ?? "https://127.0.0.1:5101");
+var beAddress = new Uri(Option("--be") ?? "https://127.0.0.1:5102");
 var wait = TimeSpan.FromSeconds(int.Parse(Option("--wait-seconds") ?? "0"));
+var ca = TrustedCertificates.LoadCa(Option("--ca") ?? throw new ArgumentException("--ca is required"));
+var credentials = new ClientCredentials
+{
+    TokenEndpoint = new Uri(new Uri(Option("--identity") ?? "https://localhost:5100/"), "connect/token"),
+    ClientId = Option("--client-id") ?? "partner-demo",
+    Certificate = ClientCredentials.LoadCertificate(Option("--cert") ?? throw new ArgumentException("--cert is required"), Option("--key") ?? throw new ArgumentException("--key is required")),
+    CaCertificate = ca,
+};
 
-using var nl = new AgencyClient(new Uri(nlAddress));
-using var be = new AgencyClient(new Uri(beAddress));
+using var tokens = new AccessTokenSource(credentials);
+using var nl = AgencyClient.For(nlAddress, "nl", tokens, credentials);
+using var be = AgencyClient.For(beAddress, "be", tokens, credentials);
+using var anonymous = new AgencyClient(nlAddress, new ArgusChannelOptions { CaCertificate = ca });
 if (!await ServingAsync(nl, "Netherlands", nlAddress) || !await ServingAsync(be, "Belgium", beAddress))
 {
     return 2;
 }
 
+Console.WriteLine($"Calling as {credentials.ClientId}, mutual TLS with {credentials.Certificate.Subject}; tokens bound to that certificate.");
 var steps = new ScenarioSteps();
-var scenario = new ArgusScenario(nl, be, steps);
+var scenario = new ArgusScenario(nl, be, anonymous, steps);
 await scenario.RunAsync();
 scenario.Summary.Print();
 Console.WriteLine();
@@ -24,7 +37,7 @@ Console.WriteLine($"Scenario steps verified: {steps.Tally}");
 return steps.AllPassed ? 0 : 1;
 
 // Services that were just started need a moment; wait for gRPC health to say SERVING.
-async Task<bool> ServingAsync(AgencyClient agency, string name, string address)
+async Task<bool> ServingAsync(AgencyClient agency, string name, Uri address)
 {
     var until = DateTime.UtcNow + wait;
     while (true)

@@ -1,4 +1,7 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Argus.Bench.V1;
+using Argus.Testing;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -10,7 +13,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Argus.Benchmarks;
 
-/// <summary>A bare gRPC service on Kestrel, HTTP/2 on loopback, as the agency services are hosted.</summary>
+/// <summary>A bare gRPC service on Kestrel, HTTP/2 over TLS on loopback, as the agency services are hosted.</summary>
 internal sealed class EchoServer : IAsyncDisposable
 {
     private readonly WebApplication app;
@@ -27,14 +30,25 @@ internal sealed class EchoServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var pki = TestPki.Pki;
+        using var pem = X509Certificate2.CreateFromPemFile(pki.CertificatePath("nl-server"), pki.KeyPath("nl-server"));
+        var certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(certificate, https =>
+            {
+                // The same handshake as the Argus services: the client's certificate is asked for.
+                https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                https.ClientCertificateValidation = (_, _, _) => true;
+            });
+        }));
         builder.Services.AddGrpc();
         var app = builder.Build();
         app.MapGrpcService<EchoImplementation>();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new EchoServer(app, new Uri(address));
+        return new EchoServer(app, new Uri(address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal)));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Argus.Agency.Persistence;
+using Argus.Client.Security;
+using Argus.Hosting.Persistence;
 using Argus.Arrests.V1;
 using Argus.Bench.V1;
 using Argus.Common.V1;
@@ -7,6 +8,8 @@ using Argus.Netherlands;
 using Argus.Operations.V1;
 using Argus.Testing;
 using Google.Protobuf.WellKnownTypes;
+using Argus.Client;
+using Grpc.Core;
 using Grpc.Net.Client;
 
 namespace Argus.Benchmarks;
@@ -19,33 +22,47 @@ internal static class UnaryBenchmark
 {
     public static async Task<int> RunAsync(BenchmarkSettings settings)
     {
-        Console.WriteLine($"unary: {settings.Concurrency} concurrent callers, {settings.Duration.TotalSeconds:N0} s per run, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"unary: {settings.Concurrency} concurrent callers, {settings.Duration.TotalSeconds:N0} s per run, {Environment.ProcessorCount} cores, TLS everywhere");
+        await using var identity = await RunningIdentity.StartAsync();
+        var caller = await identity.RegisterAsync("bench", [ArgusAudiences.Agency("nl")],
+            [ArgusScopes.OperationsRead, ArgusScopes.OperationsWrite, ArgusScopes.ArrestsRead, ArgusScopes.ArrestsWrite]);
         await using var echo = await EchoServer.StartAsync();
-        await using var sqlite = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite);
-        await using var postgres = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.PostgreSql);
-        using var echoChannel = Channel(echo.Address);
-        using var sqliteChannel = Channel(sqlite.Address);
-        using var postgresChannel = Channel(postgres.Address);
+        await using var sqlite = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, identity, caller);
+        await using var unauthenticated = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, identity, caller: null, own: null, partners: null,
+            "--environment=Development", "--Argus:Auth:DisableForBenchmarks=true");
+        await using var postgres = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.PostgreSql, identity, caller);
 
-        var echoClient = new EchoService.EchoServiceClient(echoChannel);
+        // The same client for every target: TLS trusting the CA, the caller's certificate in the
+        // handshake, HTTP/2; the agency services add a bound token per call.
+        using var tokens = new AccessTokenSource(caller);
+        var echoInvoker = Invoker(echo.Address, caller, out var echoChannel);
+        using var disposeEcho = echoChannel;
+        using var sqliteClient = sqlite.ClientFor(caller, tokens);
+        using var postgresClient = postgres.ClientFor(caller, tokens);
+        var plainInvoker = Invoker(unauthenticated.Address, caller, out var plainChannel);
+        using var disposePlain = plainChannel;
+
+        var echoClient = new EchoService.EchoServiceClient(echoInvoker);
         var echoRequest = new EchoRequest { Name = "operations/argus/arrests/0190f1c2-aaaa-7bbb-8ccc-123456789abc" };
-        var sqliteArrests = new ArrestService.ArrestServiceClient(sqliteChannel);
-        var postgresArrests = new ArrestService.ArrestServiceClient(postgresChannel);
-        var sqliteParent = await OpenOperationAsync(new OperationService.OperationServiceClient(sqliteChannel));
-        var postgresParent = await OpenOperationAsync(new OperationService.OperationServiceClient(postgresChannel));
-        var arrest = (await sqliteArrests.CreateArrestAsync(new CreateArrestRequest { Parent = sqliteParent, Arrest = NewArrest() })).Arrest;
+        var sqliteParent = await OpenOperationAsync(sqliteClient.Operations);
+        var postgresParent = await OpenOperationAsync(postgresClient.Operations);
+        var arrest = (await sqliteClient.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = sqliteParent, Arrest = NewArrest() })).Arrest;
         var get = new GetArrestRequest { Name = arrest.Name };
+        var plainArrests = new ArrestService.ArrestServiceClient(plainInvoker);
+        var plainParent = await OpenOperationAsync(new OperationService.OperationServiceClient(plainInvoker));
+        var plainGet = new GetArrestRequest { Name = (await plainArrests.CreateArrestAsync(new CreateArrestRequest { Parent = plainParent, Arrest = NewArrest() })).Arrest.Name };
 
         var calls = new (string Name, Func<int, Task> Call)[]
         {
-            ("echo", _ => echoClient.EchoAsync(echoRequest).ResponseAsync),
-            ("GetArrest (SQLite)", _ => sqliteArrests.GetArrestAsync(get).ResponseAsync),
-            ("CreateArrest (SQLite)", _ => sqliteArrests.CreateArrestAsync(Create(sqliteParent)).ResponseAsync),
-            ("CreateArrest (PostgreSQL)", _ => postgresArrests.CreateArrestAsync(Create(postgresParent)).ResponseAsync),
+            ("echo (TLS)", _ => echoClient.EchoAsync(echoRequest).ResponseAsync),
+            ("GetArrest (TLS, bound token)", _ => sqliteClient.Arrests.GetArrestAsync(get).ResponseAsync),
+            ("GetArrest (TLS, no auth)", _ => plainArrests.GetArrestAsync(plainGet).ResponseAsync),
+            ("CreateArrest (SQLite)", _ => sqliteClient.Arrests.CreateArrestAsync(Create(sqliteParent)).ResponseAsync),
+            ("CreateArrest (PostgreSQL)", _ => postgresClient.Arrests.CreateArrestAsync(Create(postgresParent)).ResponseAsync),
         };
 
-        // Warm every path first (JIT tiering, connection pools, caches), so no run pays for the
-        // one before it; then measure each in turn.
+        // Warm every path first (JIT tiering, connection pools, caches, tokens), so no run pays
+        // for the one before it; then measure each in turn.
         foreach (var (name, call) in calls)
         {
             await LoadRun.MeasureAsync(name, settings.Concurrency, TimeSpan.Zero, settings.Warmup, call);
@@ -59,24 +76,30 @@ internal static class UnaryBenchmark
 
         var echoRps = results[0].RequestsPerSecond;
         var getRps = results[1].RequestsPerSecond;
-        Console.WriteLine($"GetArrest / echo = {getRps / echoRps:N2} (target ≥ 0.60)");
+        var plainRps = results[2].RequestsPerSecond;
+        var validationMicroseconds = 2 * 1e6 / getRps - 2 * 1e6 / plainRps; // CPU-seconds per call on 2 cores, difference
+        Console.WriteLine($"GetArrest / echo = {getRps / echoRps:N2} (target ≥ 0.60); token validation costs {1 - getRps / plainRps:P0} of GetArrest throughput (≈ {validationMicroseconds:N0} µs of CPU per call)");
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             benchmark = "unary",
             concurrency = settings.Concurrency,
+            tls = true,
             echo_rps = Math.Round(echoRps),
             get_arrest_rps = Math.Round(getRps),
-            create_arrest_sqlite_rps = Math.Round(results[2].RequestsPerSecond),
-            create_arrest_postgres_rps = Math.Round(results[3].RequestsPerSecond),
+            get_arrest_no_auth_rps = Math.Round(plainRps),
+            create_arrest_sqlite_rps = Math.Round(results[3].RequestsPerSecond),
+            create_arrest_postgres_rps = Math.Round(results[4].RequestsPerSecond),
             get_to_echo_ratio = Math.Round(getRps / echoRps, 3),
+            token_validation_cpu_us = Math.Round(validationMicroseconds, 1),
             echo_p50_ms = Math.Round(results[0].P50Ms, 3),
             echo_p99_ms = Math.Round(results[0].P99Ms, 3),
             get_arrest_p50_ms = Math.Round(results[1].P50Ms, 3),
             get_arrest_p99_ms = Math.Round(results[1].P99Ms, 3),
-            create_arrest_sqlite_p50_ms = Math.Round(results[2].P50Ms, 3),
-            create_arrest_sqlite_p99_ms = Math.Round(results[2].P99Ms, 3),
-            create_arrest_postgres_p50_ms = Math.Round(results[3].P50Ms, 3),
-            create_arrest_postgres_p99_ms = Math.Round(results[3].P99Ms, 3),
+            get_arrest_no_auth_p99_ms = Math.Round(results[2].P99Ms, 3),
+            create_arrest_sqlite_p50_ms = Math.Round(results[3].P50Ms, 3),
+            create_arrest_sqlite_p99_ms = Math.Round(results[3].P99Ms, 3),
+            create_arrest_postgres_p50_ms = Math.Round(results[4].P50Ms, 3),
+            create_arrest_postgres_p99_ms = Math.Round(results[4].P99Ms, 3),
         }));
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
@@ -90,11 +113,12 @@ internal static class UnaryBenchmark
         return result;
     }
 
-    /// <summary>The same channel settings for every target.</summary>
-    private static GrpcChannel Channel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
-    });
+    /// <summary>
+    /// The client every target gets: ArgusChannel with TLS, the caller's certificate and default
+    /// deadlines; the authenticated agency clients add the bearer token on top.
+    /// </summary>
+    private static CallInvoker Invoker(Uri address, ClientCredentials caller, out GrpcChannel channel) =>
+        ArgusChannel.Create(address, new ArgusChannelOptions { Credentials = caller }, [], out channel);
 
     private static async Task<string> OpenOperationAsync(OperationService.OperationServiceClient operations)
     {

@@ -5,6 +5,7 @@ using Argus.Client.Security;
 using Argus.Hosting.Errors;
 using Argus.Hosting.Security;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Argus.Agency.Partners;
 
@@ -15,12 +16,14 @@ namespace Argus.Agency.Partners;
 public sealed class PartnerClients : IDisposable
 {
     private readonly IConfiguration configuration;
+    private readonly string contentRoot;
     private readonly Lazy<(ClientCredentials Credentials, AccessTokenSource Tokens)> identity;
     private readonly ConcurrentDictionary<AgencyCode, Lazy<(Uri Address, AgencyClient Client)>> clients = new();
 
-    public PartnerClients(IConfiguration configuration)
+    public PartnerClients(IConfiguration configuration, IHostEnvironment environment)
     {
         this.configuration = configuration;
+        contentRoot = environment.ContentRootPath;
         identity = new(CreateIdentity);
     }
 
@@ -65,9 +68,11 @@ public sealed class PartnerClients : IDisposable
             TokenEndpoint = new Uri(new Uri(auth.Authority), "connect/token"),
             ClientId = options.ClientId,
             ClientSecret = options.ClientSecret,
-            Certificate = options.CertificatePath is { } cert && options.KeyPath is { } key ? ClientCredentials.LoadCertificate(cert, key) : null,
-            CaCertificate = auth.CaCertificatePath is { Length: > 0 } ca ? TrustedCertificates.LoadCa(ca) : null,
+            Certificate = options.CertificatePath is { } cert && options.KeyPath is { } key ? ClientCredentials.LoadCertificate(Resolve(cert), Resolve(key)) : null,
+            CaCertificate = auth.CaCertificatePath is { Length: > 0 } ca ? TrustedCertificates.LoadCa(Resolve(ca)) : null,
         };
         return (credentials, new AccessTokenSource(credentials));
     }
+
+    private string Resolve(string path) => Path.GetFullPath(path, contentRoot);
 }

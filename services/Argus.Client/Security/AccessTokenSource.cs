@@ -52,6 +52,20 @@ public sealed class AccessTokenSource : IDisposable
         }
     }
 
+    /// <summary>The cached token for <paramref name="audience"/>, when one is ready and fresh: the per-call fast path.</summary>
+    public bool TryGetCached(string audience, out string token)
+    {
+        if (tokens.TryGetValue(audience, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully
+            && clock.GetUtcNow() < entry.Value.Result.RenewAt)
+        {
+            token = entry.Value.Result.Value;
+            return true;
+        }
+
+        token = "";
+        return false;
+    }
+
     /// <summary>Forget cached tokens, e.g. after a service refused one.</summary>
     public void Invalidate() => tokens.Clear();
 

@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Argus.Hosting.Security;
@@ -28,12 +31,51 @@ public static class CertificateBinding
             return null;
         }
 
+        if (ParsedConfirmations.TryGetValue(confirmation, out var known))
+        {
+            return known;
+        }
+
         using var json = JsonDocument.Parse(confirmation);
-        return json.RootElement.TryGetProperty("x5t#S256", out var thumbprint) ? thumbprint.GetString() ?? "" : "";
+        var thumbprint = json.RootElement.TryGetProperty("x5t#S256", out var value) ? value.GetString() ?? "" : "";
+        if (ParsedConfirmations.Count > 10_000)
+        {
+            ParsedConfirmations.Clear();
+        }
+
+        ParsedConfirmations[confirmation] = thumbprint;
+        return thumbprint;
+    }
+
+    // A client presents the same token, hence the same cnf, for minutes: parse it once.
+    private static readonly ConcurrentDictionary<string, string> ParsedConfirmations = new(StringComparer.Ordinal);
+
+    /// <summary>The thumbprint of the connection's client certificate, computed once per connection.</summary>
+    public static string? PresentedThumbprint(HttpContext context)
+    {
+        var certificate = context.Connection.ClientCertificate;
+        if (certificate is null)
+        {
+            return null;
+        }
+
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is not null && items.TryGetValue(typeof(CertificateBinding), out var cached) && cached is string thumbprint)
+        {
+            return thumbprint;
+        }
+
+        thumbprint = Thumbprint(certificate);
+        if (items is not null)
+        {
+            items[typeof(CertificateBinding)] = thumbprint;
+        }
+
+        return thumbprint;
     }
 
     /// <summary>Null when the binding holds (or there is none); otherwise why it does not.</summary>
-    public static string? Check(ClaimsPrincipal principal, X509Certificate2? presented)
+    public static string? Check(ClaimsPrincipal principal, HttpContext context)
     {
         string? bound;
         try
@@ -50,12 +92,12 @@ public static class CertificateBinding
             return null;
         }
 
-        if (presented is null)
+        var actual = PresentedThumbprint(context);
+        if (actual is null)
         {
             return "the token is bound to a client certificate and the connection presented none";
         }
 
-        var actual = Thumbprint(presented);
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(actual), Encoding.ASCII.GetBytes(bound))
             ? null
             : "the token is bound to another client certificate than the connection's";

@@ -25,6 +25,7 @@ public static class TokenAuthentication
         var options = builder.Configuration.GetSection(TokenAuthenticationOptions.Section).Get<TokenAuthenticationOptions>() ?? new();
         if (options.DisableForBenchmarks && builder.Environment.IsDevelopment())
         {
+            builder.Services.AddAuthentication();
             builder.Services.AddAuthorization(authorization =>
             {
                 foreach (var scope in ArgusScopes.All)
@@ -37,7 +38,10 @@ public static class TokenAuthentication
 
         var authority = issuer ?? options.Authority
             ?? throw new InvalidOperationException($"{TokenAuthenticationOptions.Section}:Authority is required: the identity server's issuer URL, e.g. https://localhost:5100/.");
-        var ca = options.CaCertificatePath is { Length: > 0 } path ? TrustedCertificates.LoadCa(path) : null;
+        var cache = new ValidatedTokenCache(TimeProvider.System);
+        var ca = options.CaCertificatePath is { Length: > 0 } path
+            ? TrustedCertificates.LoadCa(Path.GetFullPath(path, builder.Environment.ContentRootPath))
+            : null;
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
@@ -71,11 +75,33 @@ public static class TokenAuthentication
 
             jwt.Events = new JwtBearerEvents
             {
+                // A token validated before skips the handler's work; its binding is still checked.
+                OnMessageReceived = context =>
+                {
+                    if (BearerToken(context.Request) is { } token && cache.Find(token) is { } principal)
+                    {
+                        if (CertificateBinding.Check(principal, context.HttpContext) is { } problem)
+                        {
+                            context.Fail(problem);
+                        }
+                        else
+                        {
+                            context.Principal = principal;
+                            context.Success();
+                        }
+                    }
+
+                    return Task.CompletedTask;
+                },
                 OnTokenValidated = context =>
                 {
-                    if (CertificateBinding.Check(context.Principal!, context.HttpContext.Connection.ClientCertificate) is { } problem)
+                    if (CertificateBinding.Check(context.Principal!, context.HttpContext) is { } problem)
                     {
                         context.Fail(problem);
+                    }
+                    else if (BearerToken(context.Request) is { } token)
+                    {
+                        cache.Remember(token, context.Principal!, context.SecurityToken.ValidTo);
                     }
 
                     return Task.CompletedTask;
@@ -94,13 +120,20 @@ public static class TokenAuthentication
         });
     }
 
+    private static string? BearerToken(Microsoft.AspNetCore.Http.HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
+    }
+
+    /// <summary>Whether the space-separated "scope" claim (RFC 9068) grants <paramref name="scope"/>.</summary>
     public static bool HasScope(this System.Security.Claims.ClaimsPrincipal user, string scope)
     {
         foreach (var claim in user.FindAll("scope"))
         {
-            foreach (var granted in claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var range in claim.Value.AsSpan().Split(' '))
             {
-                if (granted == scope)
+                if (claim.Value.AsSpan()[range].SequenceEqual(scope))
                 {
                     return true;
                 }

@@ -62,7 +62,6 @@ internal static class TokenEndpoint
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, request.ClientId);
-        identity.SetClaim(Claims.Name, descriptor.DisplayName);
         identity.SetScopes(scopes);
         identity.SetResources(resources);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
