@@ -2,6 +2,7 @@ using Argus.Agency.Api.Services;
 using Argus.Agency.Domain;
 using Argus.Agency.Partners;
 using Argus.Agency.Persistence;
+using Argus.Agency.Audit;
 using Argus.Client.Security;
 using Argus.Hosting.Persistence;
 using Argus.Hosting.Security;
@@ -41,6 +42,10 @@ public static class AgencyHost
         var database = builder.Services.AddArgusDatabase<AgencyDbContext, SqliteAgencyDbContext, PostgresAgencyDbContext>(
             builder.Configuration, Path.Combine(dataDirectory, $"argus-{code}.db"));
         builder.Services.AddScoped<RecordStore>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<ProcessingLogWriter>();
+        builder.Services.AddScoped<Caller>();
+        builder.Services.AddScoped<ProcessingLog>();
         builder.Services.AddSingleton(new RecordCache(
             builder.Configuration.GetValue("Argus:ReadCache:Enabled", true) ? builder.Configuration.GetValue("Argus:ReadCache:Capacity", 100_000) : 0));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -57,6 +62,7 @@ public static class AgencyHost
         app.MapGrpcService<ArrestGrpcService>();
         app.MapGrpcService<EvidenceGrpcService>();
         app.MapGrpcService<ConnectivityGrpcService>();
+        app.MapGrpcService<AuditGrpcService>();
         return app;
     }
 }

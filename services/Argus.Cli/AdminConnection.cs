@@ -13,9 +13,17 @@ internal sealed record AdminConnection(string CredentialsPath, string? CaPath, s
 {
     public IdentityAdminClient Connect(out AccessTokenSource tokens)
     {
+        var (issuer, credentials) = Load();
+        tokens = new AccessTokenSource(credentials);
+        return new IdentityAdminClient(issuer, tokens, credentials);
+    }
+
+    /// <summary>The identity server's issuer and the credentials in the file.</summary>
+    public (Uri Issuer, ClientCredentials Credentials) Load()
+    {
         if (!File.Exists(CredentialsPath))
         {
-            throw new CliException(ExitCodes.Usage, $"No administrator credentials at {CredentialsPath}: pass --credentials FILE or set ARGUS_ADMIN_CREDENTIALS.");
+            throw new CliException(ExitCodes.Usage, $"No credentials at {CredentialsPath}: pass --credentials FILE or set ARGUS_ADMIN_CREDENTIALS.");
         }
 
         var file = JsonSerializer.Deserialize<CredentialsFile>(File.ReadAllText(CredentialsPath), Json)
@@ -26,15 +34,18 @@ internal sealed record AdminConnection(string CredentialsPath, string? CaPath, s
             TokenEndpoint = file.TokenEndpoint is { Length: > 0 } endpoint && IdentityUrl is null ? new Uri(endpoint) : new Uri(issuer, "connect/token"),
             ClientId = file.ClientId ?? throw new CliException(ExitCodes.Usage, $"{CredentialsPath} has no clientId."),
             ClientSecret = file.ClientSecret,
+            Certificate = file.CertificatePath is { Length: > 0 } certificate && file.KeyPath is { Length: > 0 } key
+                ? ClientCredentials.LoadCertificate(certificate, key)
+                : null,
             CaCertificate = CaPath is { Length: > 0 } ca ? TrustedCertificates.LoadCa(ca) : null,
         };
-        tokens = new AccessTokenSource(credentials);
-        return new IdentityAdminClient(issuer, tokens, credentials);
+        return (issuer, credentials);
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private sealed record CredentialsFile(string? ClientId, string? ClientSecret, string? TokenEndpoint, string? Issuer);
+    /// <summary>{"clientId", "clientSecret" or "certificatePath" + "keyPath", "tokenEndpoint", "issuer"}.</summary>
+    private sealed record CredentialsFile(string? ClientId, string? ClientSecret, string? CertificatePath, string? KeyPath, string? TokenEndpoint, string? Issuer);
 }
 
 internal static class ExitCodes
@@ -45,6 +56,7 @@ internal static class ExitCodes
     public const int NotFound = 3;
     public const int Unauthorized = 4;
     public const int Unavailable = 5;
+    public const int ChainBroken = 6;
 }
 
 /// <summary>A failure the CLI reports in one line and an exit code, without a stack trace.</summary>

@@ -41,6 +41,7 @@ public static class ArgusCli
         root.Options.Add(ca);
         root.Options.Add(identity);
         root.Subcommands.Add(ClientCommands.Build(Run));
+        root.Subcommands.Add(AuditCommands.Build(result => new AdminConnection(result.GetValue(credentials)!, result.GetValue(ca), result.GetValue(identity)), stdout, stderr));
         root.Subcommands.Add(DevPkiCommand.Build(stdout));
 
         var parsed = root.Parse(args);
@@ -48,37 +49,43 @@ public static class ArgusCli
 
         // Runs one admin action with a connection and maps failures to exit codes.
         Func<ParseResult, CancellationToken, Task<int>> Run(Func<ClientAdminService.ClientAdminServiceClient, Output, ParseResult, CancellationToken, Task> action) =>
-            async (result, cancellationToken) =>
+            (result, cancellationToken) => GuardAsync(stderr, async () =>
             {
                 var output = new Output(stdout, result.GetValue(json));
-                try
+                var connection = new AdminConnection(result.GetValue(credentials)!, result.GetValue(ca), result.GetValue(identity));
+                using var client = connection.Connect(out var tokens);
+                using (tokens)
                 {
-                    var connection = new AdminConnection(result.GetValue(credentials)!, result.GetValue(ca), result.GetValue(identity));
-                    using var client = connection.Connect(out var tokens);
-                    using (tokens)
-                    {
-                        await action(client.Clients, output, result, cancellationToken);
-                    }
+                    await action(client.Clients, output, result, cancellationToken);
+                }
 
-                    return ExitCodes.Ok;
-                }
-                catch (CliException ex)
-                {
-                    await stderr.WriteLineAsync($"argus: {ex.Message}");
-                    return ex.ExitCode;
-                }
-                catch (RpcException ex)
-                {
-                    await stderr.WriteLineAsync($"argus: {Describe(ex)}");
-                    return ex.StatusCode switch
-                    {
-                        StatusCode.InvalidArgument or StatusCode.AlreadyExists or StatusCode.FailedPrecondition or StatusCode.Aborted => ExitCodes.Refused,
-                        StatusCode.NotFound => ExitCodes.NotFound,
-                        StatusCode.Unauthenticated or StatusCode.PermissionDenied => ExitCodes.Unauthorized,
-                        _ => ExitCodes.Unavailable,
-                    };
-                }
+                return ExitCodes.Ok;
+            });
+    }
+
+    /// <summary>Runs a command, turning the failures a user can meet into one line on stderr and an exit code.</summary>
+    internal static async Task<int> GuardAsync(TextWriter stderr, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (CliException ex)
+        {
+            await stderr.WriteLineAsync($"argus: {ex.Message}");
+            return ex.ExitCode;
+        }
+        catch (RpcException ex)
+        {
+            await stderr.WriteLineAsync($"argus: {Describe(ex)}");
+            return ex.StatusCode switch
+            {
+                StatusCode.InvalidArgument or StatusCode.AlreadyExists or StatusCode.FailedPrecondition or StatusCode.Aborted => ExitCodes.Refused,
+                StatusCode.NotFound => ExitCodes.NotFound,
+                StatusCode.Unauthenticated or StatusCode.PermissionDenied => ExitCodes.Unauthorized,
+                _ => ExitCodes.Unavailable,
             };
+        }
     }
 
     private static string Describe(RpcException ex)

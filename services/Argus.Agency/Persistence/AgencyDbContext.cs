@@ -5,6 +5,7 @@ using Argus.Agency.Domain.Evidence;
 using Argus.Agency.Domain.HouseSearches;
 using Argus.Agency.Domain.Operations;
 using Argus.Agency.Domain.Shared;
+using Argus.Agency.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -25,6 +26,9 @@ public abstract class AgencyDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Arrest> Arrests => Set<Arrest>();
 
     public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
+
+    /// <summary>The processing log (Directive 2016/680 Art. 25), append-only and hash-chained.</summary>
+    public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -71,6 +75,21 @@ public abstract class AgencyDbContext(DbContextOptions options) : DbContext(opti
             arrest.Property(x => x.Offences).HasConversion(new JsonListConverter<Offence>(), new JsonListComparer<Offence>());
             arrest.Property(x => x.LegalBasis).HasMaxLength(1000);
             arrest.Property(x => x.HouseSearchId).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<AuditEntryEntity>(entry =>
+        {
+            entry.ToTable("AuditEntries");
+            // The writer numbers entries itself: a second writer cannot take the same place.
+            entry.HasKey(x => x.Sequence);
+            entry.Property(x => x.Sequence).ValueGeneratedNever();
+            entry.Property(x => x.ClientId).HasMaxLength(100);
+            entry.Property(x => x.Record).HasMaxLength(200);
+            entry.Property(x => x.Justification).HasMaxLength(500);
+            entry.Property(x => x.Recipients).HasMaxLength(100);
+            entry.Property(x => x.PreviousHash).HasMaxLength(64);
+            entry.Property(x => x.Hash).HasMaxLength(64);
+            entry.HasIndex(x => x.Record);
         });
 
         modelBuilder.Entity<EvidenceItem>(item =>

@@ -2,6 +2,7 @@ using Argus.Agency.Api;
 using Argus.Agency.Api.Mapping;
 using Argus.Agency.Domain;
 using Argus.Agency.Domain.Operations;
+using Argus.Agency.Audit;
 using Argus.Hosting.Errors;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,11 +13,20 @@ namespace Argus.Agency.Persistence;
 /// keyset paging. Each write is one SaveChanges — one transaction — so a refused request writes
 /// nothing.
 /// </summary>
-public sealed class RecordStore(AgencyDbContext db, RecordCache cache, TimeProvider clock, IJurisdiction jurisdiction)
+public sealed class RecordStore(AgencyDbContext db, RecordCache cache, ProcessingLog log, TimeProvider clock, IJurisdiction jurisdiction)
 {
     public AgencyDbContext Db => db;
 
+    /// <summary>Reads an operation for the caller: a consultation, logged before it is returned.</summary>
     public async Task<Operation> GetOperationAsync(string operationId, CancellationToken cancellationToken)
+    {
+        var operation = await RequireOperationAsync(operationId, cancellationToken);
+        await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, operation.Name));
+        return operation;
+    }
+
+    /// <summary>The operation, for checks of our own (not shown to the caller, so not a consultation).</summary>
+    public async Task<Operation> RequireOperationAsync(string operationId, CancellationToken cancellationToken)
     {
         var name = Operation.ResourceName(operationId);
         if (cache.TryGet<Operation>(name, out var cached))
@@ -36,12 +46,14 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, TimeProvi
         var name = ResourceNames.ChildName(operationId, collection, id);
         if (cache.TryGet<T>(name, out var cached))
         {
+            await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, name));
             return cached;
         }
 
         var record = await db.Set<T>().AsNoTracking().FirstOrDefaultAsync(x => x.OperationId == operationId && x.Id == id, cancellationToken)
             ?? throw new ResourceNotFoundException(name);
         cache.Put(record);
+        await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, name));
         return record;
     }
 
@@ -62,7 +74,21 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, TimeProvi
         return PageAsync(records, page, query, cancellationToken);
     }
 
-    public static async Task<Page<T>> PageAsync<T>(IQueryable<T> records, PageRequest page, string query, CancellationToken cancellationToken)
+    /// <summary>A page of records for the caller: one consultation entry naming every record shown.</summary>
+    public async Task<Page<T>> PageAsync<T>(IQueryable<T> records, PageRequest page, string query, CancellationToken cancellationToken)
+        where T : Record
+    {
+        var result = await ReadPageAsync(records, page, query, cancellationToken);
+        if (result.Items.Count > 0)
+        {
+            await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, $"list {query}",
+                Details: string.Join(' ', result.Items.Select(r => r.Name))));
+        }
+
+        return result;
+    }
+
+    private static async Task<Page<T>> ReadPageAsync<T>(IQueryable<T> records, PageRequest page, string query, CancellationToken cancellationToken)
         where T : Record
     {
         var items = await records
@@ -128,7 +154,7 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, TimeProvi
         db.Add(record);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Collection, record.Name), cancellationToken);
             cache.Put(record);
             return record;
         }
@@ -146,7 +172,7 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, TimeProvi
     /// Loads a record for change, checks the caller's etag, applies the change and saves it as a new
     /// version. A concurrent writer that got there first makes this one fail with Aborted.
     /// </summary>
-    public async Task<T> UpdateAsync<T>(IQueryable<T> target, string name, string etag, Func<T, Task> apply, CancellationToken cancellationToken)
+    public async Task<T> UpdateAsync<T>(IQueryable<T> target, string name, string etag, IEnumerable<string> fields, Func<T, Task> apply, CancellationToken cancellationToken)
         where T : Record
     {
         var record = await target.FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException(name);
@@ -160,7 +186,7 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, TimeProvi
         record.UpdateTime = Input.TruncateToMicroseconds(clock.GetUtcNow());
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Alteration, name, Details: "fields: " + string.Join(',', fields)), cancellationToken);
             cache.Put(record);
             return record;
         }

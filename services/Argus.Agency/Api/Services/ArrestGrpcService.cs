@@ -44,7 +44,7 @@ internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdi
 
         var created = await store.CreateAsync(arrest, key, async () =>
         {
-            await store.GetOperationAsync(operationId, context.CancellationToken);
+            await store.RequireOperationAsync(operationId, context.CancellationToken);
             await CheckLinksAsync(arrest, context.CancellationToken);
         }, context.CancellationToken);
         return new() { Arrest = ArrestMapping.ToProto(created) };
@@ -58,7 +58,7 @@ internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdi
         var mask = UpdateMasks.Validate<Proto.Arrest>(request.UpdateMask, ArrestMapping.Updatable, "arrest");
 
         var target = store.Db.Arrests.Where(x => x.OperationId == operationId && x.Id == id);
-        var updated = await store.UpdateAsync(target, change.Name, change.Etag, async arrest =>
+        var updated = await store.UpdateAsync(target, change.Name, change.Etag, mask.Paths, async arrest =>
         {
             var merged = ArrestMapping.ToProto(arrest);
             UpdateMasks.Merge(mask, change, merged);

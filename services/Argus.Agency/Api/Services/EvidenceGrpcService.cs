@@ -45,7 +45,7 @@ internal sealed class EvidenceGrpcService(RecordStore store, TimeProvider clock)
 
         var created = await store.CreateAsync(item, key, async () =>
         {
-            await store.GetOperationAsync(operationId, context.CancellationToken);
+            await store.RequireOperationAsync(operationId, context.CancellationToken);
             await CheckLinksAndExhibitNumberAsync(item, context.CancellationToken);
         }, context.CancellationToken);
         return new() { EvidenceItem = EvidenceMapping.ToProto(created) };
@@ -59,7 +59,7 @@ internal sealed class EvidenceGrpcService(RecordStore store, TimeProvider clock)
         var mask = UpdateMasks.Validate<Proto.EvidenceItem>(request.UpdateMask, EvidenceMapping.Updatable, "evidence_item");
 
         var target = store.Db.EvidenceItems.Where(x => x.OperationId == operationId && x.Id == id);
-        var updated = await store.UpdateAsync(target, change.Name, change.Etag, async item =>
+        var updated = await store.UpdateAsync(target, change.Name, change.Etag, mask.Paths, async item =>
         {
             var merged = EvidenceMapping.ToProto(item);
             UpdateMasks.Merge(mask, change, merged);

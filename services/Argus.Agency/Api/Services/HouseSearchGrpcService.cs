@@ -42,7 +42,7 @@ internal sealed class HouseSearchGrpcService(RecordStore store, IJurisdiction ju
         errors.ThrowIfAny();
 
         var created = await store.CreateAsync(search, key,
-            () => store.GetOperationAsync(operationId, context.CancellationToken), context.CancellationToken);
+            () => store.RequireOperationAsync(operationId, context.CancellationToken), context.CancellationToken);
         return new() { HouseSearch = HouseSearchMapping.ToProto(created) };
     }
 
@@ -54,7 +54,7 @@ internal sealed class HouseSearchGrpcService(RecordStore store, IJurisdiction ju
         var mask = UpdateMasks.Validate<Proto.HouseSearch>(request.UpdateMask, HouseSearchMapping.Updatable, "house_search");
 
         var target = store.Db.HouseSearches.Where(x => x.OperationId == operationId && x.Id == id);
-        var updated = await store.UpdateAsync(target, change.Name, change.Etag, search =>
+        var updated = await store.UpdateAsync(target, change.Name, change.Etag, mask.Paths, search =>
         {
             var merged = HouseSearchMapping.ToProto(search);
             UpdateMasks.Merge(mask, change, merged);

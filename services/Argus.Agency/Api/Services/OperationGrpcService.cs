@@ -38,7 +38,7 @@ internal sealed class OperationGrpcService(RecordStore store, IJurisdiction juri
             operations = operations.Where(x => x.Status == wanted);
         }
 
-        var result = await RecordStore.PageAsync(operations, page, query, context.CancellationToken);
+        var result = await store.PageAsync(operations, page, query, context.CancellationToken);
         var response = new Proto.ListOperationsResponse { NextPageToken = result.NextPageToken };
         response.Operations.AddRange(result.Items.Select(OperationMapping.ToProto));
         return response;
@@ -73,7 +73,7 @@ internal sealed class OperationGrpcService(RecordStore store, IJurisdiction juri
         var id = ResourceNames.Operation(change.Name, "operation.name");
         var mask = UpdateMasks.Validate<Proto.Operation>(request.UpdateMask, OperationMapping.Updatable, "operation");
 
-        var updated = await store.UpdateAsync(store.Db.Operations.Where(x => x.Id == id), change.Name, change.Etag, operation =>
+        var updated = await store.UpdateAsync(store.Db.Operations.Where(x => x.Id == id), change.Name, change.Etag, mask.Paths, operation =>
         {
             var merged = OperationMapping.ToProto(operation);
             UpdateMasks.Merge(mask, change, merged);

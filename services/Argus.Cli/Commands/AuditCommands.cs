@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Argus.Audit.V1;
+using Argus.Client;
+using Argus.Client.Audit;
+using Argus.Client.Security;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Configuration;
+
+namespace Argus.Cli;
+
+/// <summary>
+/// argus audit verify|list --agency URL --agency-code nl: reads an agency's processing log and
+/// checks its hash chain here, on the auditor's machine, trusting nothing the service computed.
+/// </summary>
+internal static class AuditCommands
+{
+    public static Command Build(Func<ParseResult, AdminConnection> connection, TextWriter stdout, TextWriter stderr)
+    {
+        var agency = new Option<string>("--agency") { Description = "The agency service, e.g. https://127.0.0.1:5101.", Required = true };
+        var code = new Option<string>("--agency-code") { Description = "nl or be: whose audience the token is for.", Required = true };
+        code.AcceptOnlyFromAmong("nl", "be");
+        var record = new Option<string?>("--record") { Description = "Only entries about this record (list)." };
+
+        var verify = new Command("verify", "Check the whole hash chain; names the first broken entry (exit 6).") { agency, code };
+        verify.SetAction((result, cancellationToken) => RunAsync(result, async audit =>
+        {
+            var previous = AuditChain.Genesis;
+            long sequence = 0;
+            long after = 0;
+            do
+            {
+                var page = await audit.ListAuditEntriesAsync(new ListAuditEntriesRequest { PageSize = 1000, AfterSequence = after }, cancellationToken: cancellationToken);
+                if (AuditChain.FirstBreak(page.Entries, ref previous, ref sequence) is { } broken)
+                {
+                    await stderr.WriteLineAsync($"argus: the processing log is broken at entry {broken.Sequence}: {broken.Reason}.");
+                    return ExitCodes.ChainBroken;
+                }
+
+                after = page.NextAfterSequence;
+            }
+            while (after > 0);
+            await stdout.WriteLineAsync($"The processing log of {result.GetValue(agency)} is intact: {sequence} entries, head {previous}.");
+            return ExitCodes.Ok;
+        }));
+
+        var list = new Command("list", "Print the processing log, oldest first.") { agency, code, record };
+        list.SetAction((result, cancellationToken) => RunAsync(result, async audit =>
+        {
+            long after = 0;
+            await stdout.WriteLineAsync("#       TIME (UTC)           CLIENT            ACTION        RECORD / JUSTIFICATION");
+            do
+            {
+                var page = await audit.ListAuditEntriesAsync(new ListAuditEntriesRequest { PageSize = 1000, AfterSequence = after, Record = result.GetValue(record) ?? "" },
+                    cancellationToken: cancellationToken);
+                foreach (var entry in page.Entries)
+                {
+                    var action = entry.Action.ToString().ToLowerInvariant();
+                    var justification = entry.Justification.Length > 0 ? $"  \"{entry.Justification}\"" : "";
+                    await stdout.WriteLineAsync($"{entry.Sequence,-7} {entry.Time.ToDateTime():yyyy-MM-dd HH:mm:ss}  {entry.ClientId,-16}  {action,-12}  {entry.Record}{justification}");
+                }
+
+                after = page.NextAfterSequence;
+            }
+            while (after > 0);
+            return ExitCodes.Ok;
+        }));
+
+        var audit = new Command("audit", "The agencies' processing logs (Directive 2016/680 Art. 25).");
+        audit.Subcommands.Add(verify);
+        audit.Subcommands.Add(list);
+        return audit;
+
+        Task<int> RunAsync(ParseResult result, Func<AuditService.AuditServiceClient, Task<int>> action) => ArgusCli.GuardAsync(stderr, async () =>
+        {
+            var (_, credentials) = connection(result).Load();
+            using var tokens = new AccessTokenSource(credentials);
+            var options = new ArgusChannelOptions { Credentials = credentials, Tokens = tokens, Audience = ArgusAudiences.Agency(result.GetValue(code)!) };
+            var invoker = ArgusChannel.Create(new Uri(result.GetValue(agency)!), options,
+                [new MethodName { Service = "argus.audit.v1.AuditService", Method = "ListAuditEntries" }], out var channel);
+            using (channel)
+            {
+                return await action(new AuditService.AuditServiceClient(invoker));
+            }
+        });
+    }
+}
