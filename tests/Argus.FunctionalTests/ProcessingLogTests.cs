@@ -16,7 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Argus.FunctionalTests;
 
 /// <summary>The processing log: every collection, alteration and consultation, hash-chained, verifiable, tamper-evident.</summary>
-public sealed class ProcessingLogTests : IAsyncLifetime
+public abstract class ProcessingLogTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private RunningIdentity identity = null!;
     private RunningAgency nl = null!;
@@ -28,7 +28,7 @@ public sealed class ProcessingLogTests : IAsyncLifetime
         identity = await RunningIdentity.StartAsync();
         writer = await identity.RegisterAsync("log-writer", [ArgusAudiences.Agency("nl")], AgencyFixture.RecordScopes);
         auditor = await identity.RegisterAsync("log-auditor", [ArgusAudiences.Agency("nl")], [ArgusScopes.AdminRead], mutualTls: false);
-        nl = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, identity, writer);
+        nl = await RunningAgency.StartAsync(new DutchJurisdiction(), provider, identity, writer);
     }
 
     public async Task DisposeAsync()
@@ -176,3 +176,9 @@ public sealed class ProcessingLogTests : IAsyncLifetime
         return (exit, stdout.ToString(), stderr.ToString());
     }
 }
+
+[Trait("Database", "Sqlite")]
+public sealed class ProcessingLogOnSqlite() : ProcessingLogTests(DatabaseProvider.Sqlite);
+
+[Trait("Database", "PostgreSql")]
+public sealed class ProcessingLogOnPostgres() : ProcessingLogTests(DatabaseProvider.PostgreSql);

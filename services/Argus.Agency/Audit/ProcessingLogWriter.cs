@@ -102,14 +102,15 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
                 var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
                 await EnsureLoadedAsync(db, CancellationToken.None);
                 var (batchHead, batchSequence) = (head, sequence);
+                var entries = new List<AuditEntryEntity>(batch.Count);
                 foreach (var pending in batch)
                 {
                     var entry = Next(pending.Processing, pending.ClientId, pending.Justification, batchHead, batchSequence);
-                    db.AuditEntries.Add(entry);
+                    entries.Add(entry);
                     (batchHead, batchSequence) = (entry.Hash, entry.Sequence);
                 }
 
-                await db.SaveChangesAsync();
+                await AuditEntryInserts.InsertWithoutWaitingForDiskAsync(db, entries);
                 (head, sequence) = (batchHead, batchSequence);
                 batch.ForEach(p => p.Committed.TrySetResult());
             }
