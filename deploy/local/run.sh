@@ -84,6 +84,15 @@ register partner-demo --kind partner-system --auth mtls --cert "$pki/partner-dem
   --scope argus.operations.read --scope argus.operations.write --scope argus.searches.read --scope argus.searches.write \
   --scope argus.arrests.read --scope argus.arrests.write --scope argus.evidence.read --scope argus.evidence.write --scope argus.admin.read
 
+register argus-auditor --kind partner-system --auth secret --display-name "Data protection auditor" \
+  --audience urn:argus:agency:nl --audience urn:argus:agency:be --scope argus.admin.read
+# The auditor's secret is shown once, at creation; keep it (owner-only) for `argus audit`.
+auditor=$state/identity/auditor.json
+if [[ ! -f $auditor ]]; then
+  secret=$(argus clients rotate-secret argus-auditor --json | grep -o '"clientSecret": *"[^"]*"' | cut -d'"' -f4)
+  (umask 077 && printf '{"clientId":"argus-auditor","clientSecret":"%s","issuer":"%s"}\n' "$secret" "$issuer" >"$auditor")
+fi
+
 # start NAME PROJECT PORT PARTNER PARTNER_PORT: one agency service in its own process, with its own data.
 start() {
   local name=$1 project=$2 port=$3 partner=$4 partner_port=$5
@@ -113,6 +122,7 @@ Argus.Micro is starting (TLS everywhere; every call needs a token from the ident
   Logs                         $state/logs/
   Development CA               $pki/ca.crt (client certificates and keys next to it)
   Credentials                  administrator: $ARGUS_ADMIN_CREDENTIALS (owner-only)
+                               auditor (argus audit): $auditor (owner-only)
                                argus-nl, argus-be, partner-demo: mutual TLS with $pki/<client>.crt and .key
   Administer:  ARGUS_ADMIN_CREDENTIALS=$ARGUS_ADMIN_CREDENTIALS ARGUS_CA=$ARGUS_CA \\
                dotnet $(bin Argus.Cli argus) clients list
@@ -125,6 +135,11 @@ dotnet "$(bin Argus.Scenario Argus.Scenario)" --nl "https://127.0.0.1:$nl_port" 
   --identity "$issuer" --ca "$pki/ca.crt" --client-id partner-demo --cert "$pki/partner-demo.crt" --key "$pki/partner-demo.key" \
   --wait-seconds 60
 status=$?
+# The processing logs (Art. 25) must verify: every step above left hash-chained entries.
+for agency in "nl $nl_port" "be $be_port"; do
+  set -- $agency
+  argus audit verify --agency "https://127.0.0.1:$2" --agency-code "$1" --credentials "$auditor" || status=1
+done
 set -e
 
 if $once; then
