@@ -8,7 +8,7 @@
 # Ports: ARGUS_IDENTITY_PORT (5100), ARGUS_NL_PORT (5101), ARGUS_BE_PORT (5102).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-source "$root/deploy/local/lib/common.sh"
+source "$root/deploy/local/lib/rabbitmq.sh"
 argus_require_dotnet
 
 once=false
@@ -44,12 +44,18 @@ pki=$state/pki
 argus dev-pki init --dir "$pki" >/dev/null
 
 pids=()
+rabbit=$(mktemp -d "${TMPDIR:-/tmp}/argus-run-rabbit.XXXXXX")
 stop_all() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  argus_rabbit_stop "$rabbit"
+  rm -rf "$rabbit"
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
+
+# A throwaway RabbitMQ node for the events (installed from Debian's package when missing).
+argus_rabbit_start "$rabbit"
 
 issuer="https://localhost:$identity_port/"
 mkdir -p "$state/identity"
@@ -107,6 +113,7 @@ start() {
     --Argus:Credentials:CertificatePath="$pki/argus-$name.crt" \
     --Argus:Credentials:KeyPath="$pki/argus-$name.key" \
     --Argus:Partners:"$partner":Address="https://127.0.0.1:$partner_port" \
+    --Argus:RabbitMq:Uri="$ARGUS_RABBITMQ" \
     --Argus:DataDirectory="$state/$name" >"$state/logs/$name.log" 2>&1 &
   pids+=($!)
 }
@@ -119,6 +126,7 @@ Argus.Micro is starting (TLS everywhere; every call needs a token from the ident
   Identity server              https://localhost:$identity_port   (discovery: ${issuer}.well-known/openid-configuration)
   Netherlands agency service   https://127.0.0.1:$nl_port   (SQLite: $state/nl)
   Belgium agency service       https://127.0.0.1:$be_port   (SQLite: $state/be)
+  RabbitMQ (events)            amqp://…@${ARGUS_RABBITMQ#*@} (node $ARGUS_RABBITMQ_NODE; exchanges argus.*, routing key = agency)
   Logs                         $state/logs/
   Development CA               $pki/ca.crt (client certificates and keys next to it)
   Credentials                  administrator: $ARGUS_ADMIN_CREDENTIALS (owner-only)

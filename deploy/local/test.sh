@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The test command: lints the contracts and runs every test of the solution against real,
-# throwaway servers (PostgreSQL now), started on free ports in a temp folder and always torn down.
+# throwaway servers (PostgreSQL and RabbitMQ), started on free ports in a temp folder and always
+# torn down.
 # Usage: ./deploy/local/test.sh [extra dotnet test arguments, e.g. --filter Database=Sqlite]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/deploy/local/lib/postgres.sh"
+source "$root/deploy/local/lib/rabbitmq.sh"
 argus_require_dotnet
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/argus-test.XXXXXX")
 cleanup() {
+  argus_rabbit_stop "$work"
   argus_pg_stop "$work"
   rm -rf "$work"
 }
@@ -18,8 +21,9 @@ trap 'exit 130' INT TERM
 argus_log "linting the contracts (buf lint, STANDARD rules)"
 (cd "$root/protos" && argus_buf lint)
 
-argus_log "starting throwaway PostgreSQL"
+argus_log "starting throwaway PostgreSQL and RabbitMQ"
 argus_pg_start "$work"
+argus_rabbit_start "$work"
 
 argus_log "building"
 dotnet build "$root/Argus.Micro.sln" -c Release -nologo -clp:ErrorsOnly

@@ -1,6 +1,7 @@
 using Argus.Agency.Api.Services;
 using Argus.Agency.Domain;
 using Argus.Agency.Partners;
+using Argus.Agency.Outbox;
 using Argus.Agency.Persistence;
 using Argus.Agency.Audit;
 using Argus.Client.Security;
@@ -42,6 +43,7 @@ public static class AgencyHost
         var database = builder.Services.AddArgusDatabase<AgencyDbContext, SqliteAgencyDbContext, PostgresAgencyDbContext>(
             builder.Configuration, Path.Combine(dataDirectory, $"argus-{code}.db"));
         builder.Services.AddScoped<RecordStore>();
+        builder.Services.AddEventBus(builder.Configuration);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<ProcessingLogWriter>();
         builder.Services.AddScoped<Caller>();

@@ -6,6 +6,7 @@ using Argus.Agency.Domain.HouseSearches;
 using Argus.Agency.Domain.Operations;
 using Argus.Agency.Domain.Shared;
 using Argus.Agency.Audit;
+using Argus.Agency.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -26,6 +27,9 @@ public abstract class AgencyDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Arrest> Arrests => Set<Arrest>();
 
     public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
+
+    /// <summary>Events committed with their changes, waiting for (or done with) publication.</summary>
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     /// <summary>The processing log (Directive 2016/680 Art. 25), append-only and hash-chained.</summary>
     public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
@@ -75,6 +79,16 @@ public abstract class AgencyDbContext(DbContextOptions options) : DbContext(opti
             arrest.Property(x => x.Offences).HasConversion(new JsonListConverter<Offence>(), new JsonListComparer<Offence>());
             arrest.Property(x => x.LegalBasis).HasMaxLength(1000);
             arrest.Property(x => x.HouseSearchId).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<OutboxMessage>(outbox =>
+        {
+            outbox.ToTable("OutboxMessages");
+            outbox.HasKey(x => x.Sequence);
+            outbox.HasIndex(x => x.MessageId).IsUnique();
+            outbox.HasIndex(x => x.PublishTime);
+            outbox.Property(x => x.Type).HasMaxLength(100);
+            outbox.Property(x => x.RoutingKey).HasMaxLength(16);
         });
 
         modelBuilder.Entity<AuditEntryEntity>(entry =>

@@ -3,6 +3,7 @@ using Argus.Agency.Api.Mapping;
 using Argus.Agency.Domain;
 using Argus.Agency.Domain.Operations;
 using Argus.Agency.Audit;
+using Argus.Agency.Outbox;
 using Argus.Hosting.Errors;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,7 @@ namespace Argus.Agency.Persistence;
 /// keyset paging. Each write is one SaveChanges — one transaction — so a refused request writes
 /// nothing.
 /// </summary>
-public sealed class RecordStore(AgencyDbContext db, RecordCache cache, ProcessingLog log, TimeProvider clock, IJurisdiction jurisdiction)
+public sealed class RecordStore(AgencyDbContext db, RecordCache cache, ProcessingLog log, OutboxSignal outbox, TimeProvider clock, IJurisdiction jurisdiction)
 {
     public AgencyDbContext Db => db;
 
@@ -152,10 +153,12 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
         record.RequestId = key?.RequestId;
         record.RequestFingerprint = key?.Fingerprint;
         db.Add(record);
+        AddEvent(record, created: true, now);
         try
         {
             await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Collection, record.Name), cancellationToken);
             cache.Put(record);
+            outbox.Notify();
             return record;
         }
         catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
@@ -167,6 +170,10 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
                 ?? throw new ResourceAlreadyExistsException($"{record.Name} or a record with the same unique values already exists.");
         }
     }
+
+    /// <summary>The change's event for the owner's own integrators, in the same transaction as the change.</summary>
+    private void AddEvent(Record record, bool created, DateTimeOffset now) =>
+        db.OutboxMessages.Add(RecordEventFactory.ToOutbox(RecordEventFactory.For(record, created, now), jurisdiction.Agency.ToString().ToLowerInvariant(), now));
 
     /// <summary>
     /// Loads a record for change, checks the caller's etag, applies the change and saves it as a new
@@ -184,10 +191,12 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
         await apply(record);
         record.Version++;
         record.UpdateTime = Input.TruncateToMicroseconds(clock.GetUtcNow());
+        AddEvent(record, created: false, record.UpdateTime);
         try
         {
             await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Alteration, name, Details: "fields: " + string.Join(',', fields)), cancellationToken);
             cache.Put(record);
+            outbox.Notify();
             return record;
         }
         catch (DbUpdateConcurrencyException)

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Argus.Agency.Domain;
+using Argus.Agency.Domain.Arrests;
+using Argus.Agency.Domain.Evidence;
+using Argus.Agency.Domain.HouseSearches;
+using Argus.Agency.Domain.Operations;
+using Argus.Events;
+
+namespace Argus.Agency.Outbox;
+
+/// <summary>Which event a change of which record is, and its outbox row.</summary>
+public static class RecordEventFactory
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IRecordEvent For(Record record, bool created, DateTimeOffset now)
+    {
+        var id = Guid.CreateVersion7();
+        var owner = record.OwnerAgency.ToString().ToLowerInvariant();
+        var handling = record.Handling.Code.ToString();
+        return (record, created) switch
+        {
+            (Operation, true) => new OperationOpened(id, owner, record.Name, record.Version, handling, now),
+            (Operation, false) => new OperationUpdated(id, owner, record.Name, record.Version, handling, now),
+            (HouseSearch, true) => new HouseSearchRecorded(id, owner, record.Name, record.Version, handling, now),
+            (HouseSearch, false) => new HouseSearchUpdated(id, owner, record.Name, record.Version, handling, now),
+            (Arrest, true) => new ArrestRecorded(id, owner, record.Name, record.Version, handling, now),
+            (Arrest, false) => new ArrestUpdated(id, owner, record.Name, record.Version, handling, now),
+            (EvidenceItem, true) => new EvidenceRegistered(id, owner, record.Name, record.Version, handling, now),
+            (EvidenceItem, false) => new EvidenceUpdated(id, owner, record.Name, record.Version, handling, now),
+            _ => throw new InvalidOperationException($"No event for {record.GetType().Name}."),
+        };
+    }
+
+    public static OutboxMessage ToOutbox(IRecordEvent message, string routingKey, DateTimeOffset now) => new()
+    {
+        MessageId = message.EventId,
+        Type = message.GetType().Name,
+        Body = JsonSerializer.Serialize(message, message.GetType(), Json),
+        RoutingKey = routingKey,
+        CreateTime = now,
+    };
+
+    public static object FromOutbox(OutboxMessage row, out Type type)
+    {
+        type = RecordEvents.Find(row.Type) ?? throw new InvalidOperationException($"Outbox row {row.Sequence} has unknown type {row.Type}.");
+        return JsonSerializer.Deserialize(row.Body, type, Json)!;
+    }
+}

@@ -1,0 +1,72 @@
+using MassTransit;
+
+namespace Argus.Events;
+
+/// <summary>
+/// What every record event says. The routing key of the message is the agency it is meant for:
+/// the owner's own integrators ("nl"), or a partner the record is shared with ("be"). Exchanges are
+/// direct, one per event type, named "argus.{event}".
+/// </summary>
+public interface IRecordEvent
+{
+    /// <summary>Also the message id: a consumer that saw it before ignores it.</summary>
+    Guid EventId { get; }
+
+    /// <summary>"nl" or "be": whose record it is.</summary>
+    string Owner { get; }
+
+    /// <summary>The record's resource name, e.g. "operations/argus/arrests/…"; fetch it over gRPC.</summary>
+    string Record { get; }
+
+    /// <summary>The record's version after the change (its etag without quotes).</summary>
+    int Version { get; }
+
+    /// <summary>"H0" … "H3".</summary>
+    string HandlingCode { get; }
+
+    DateTimeOffset OccurredAt { get; }
+}
+
+[EntityName("argus.operation-opened")]
+[MessageUrn("argus:operation-opened:v1", useDefaultPrefix: false)]
+public sealed record OperationOpened(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
+[EntityName("argus.operation-updated")]
+[MessageUrn("argus:operation-updated:v1", useDefaultPrefix: false)]
+public sealed record OperationUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
+[EntityName("argus.house-search-recorded")]
+[MessageUrn("argus:house-search-recorded:v1", useDefaultPrefix: false)]
+public sealed record HouseSearchRecorded(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
+[EntityName("argus.house-search-updated")]
+[MessageUrn("argus:house-search-updated:v1", useDefaultPrefix: false)]
+public sealed record HouseSearchUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
+[EntityName("argus.arrest-recorded")]
+[MessageUrn("argus:arrest-recorded:v1", useDefaultPrefix: false)]
+public sealed record ArrestRecorded(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
+[EntityName("argus.arrest-updated")]
+[MessageUrn("argus:arrest-updated:v1", useDefaultPrefix: false)]
+public sealed record ArrestUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
+[EntityName("argus.evidence-registered")]
+[MessageUrn("argus:evidence-registered:v1", useDefaultPrefix: false)]
+public sealed record EvidenceRegistered(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
+[EntityName("argus.evidence-updated")]
+[MessageUrn("argus:evidence-updated:v1", useDefaultPrefix: false)]
+public sealed record EvidenceUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
+/// <summary>Every event type, for topology set-up and for reading outbox rows back.</summary>
+public static class RecordEvents
+{
+    public static readonly IReadOnlyList<Type> All =
+    [
+        typeof(OperationOpened), typeof(OperationUpdated), typeof(HouseSearchRecorded), typeof(HouseSearchUpdated),
+        typeof(ArrestRecorded), typeof(ArrestUpdated), typeof(EvidenceRegistered), typeof(EvidenceUpdated),
+    ];
+
+    public static Type? Find(string name) => All.FirstOrDefault(t => t.Name == name);
+}

@@ -1,0 +1,88 @@
+using Argus.Arrests.V1;
+using Argus.Client.Security;
+using Argus.Hosting.Persistence;
+using Argus.Netherlands;
+using Argus.Testing;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Argus.FunctionalTests;
+
+/// <summary>
+/// Events on the real RabbitMQ: every change is published from the outbox, routed to its agency
+/// only, and none is lost while the broker is down.
+/// </summary>
+public sealed class EventTests : IAsyncLifetime
+{
+    private RunningIdentity identity = null!;
+    private RunningAgency nl = null!;
+
+    public async Task InitializeAsync()
+    {
+        identity = await RunningIdentity.StartAsync();
+        var writer = await identity.RegisterAsync("event-writer", [ArgusAudiences.Agency("nl")], AgencyFixture.RecordScopes);
+        nl = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, identity, writer, extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await nl.DisposeAsync();
+        await identity.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_change_is_published_to_the_owners_routing_key_and_no_other()
+    {
+        await using var dutch = await EventSubscriber.StartAsync("nl", "argus.arrest-recorded", "argus.arrest-updated");
+        await using var belgian = await EventSubscriber.StartAsync("be", "argus.arrest-recorded", "argus.arrest-updated");
+        var operation = await OpenOperationAsync();
+
+        var arrest = (await nl.Client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = operation, Arrest = Records.Arrest(Records.DutchSuspect()) })).Arrest;
+        await nl.Client.Arrests.UpdateArrestAsync(new UpdateArrestRequest
+        {
+            Arrest = new Arrest { Name = arrest.Name, Etag = arrest.Etag, CustodyStatus = CustodyStatus.Released },
+            UpdateMask = new FieldMask { Paths = { "custody_status" } },
+        });
+
+        await dutch.WaitForAsync(received => received.Count(e => e.Record == arrest.Name) >= 2, TimeSpan.FromSeconds(20));
+        var events = dutch.Received.Where(e => e.Record == arrest.Name).ToList();
+        Assert.Equal(["argus.arrest-recorded", "argus.arrest-updated"], events.Select(e => e.Exchange));
+        Assert.All(events, e => Assert.True(Guid.TryParse(e.MessageId, out _)));
+        await Task.Delay(500);
+        Assert.DoesNotContain(belgian.Received, e => e.Record == arrest.Name);
+    }
+
+    [Fact]
+    public async Task Events_of_writes_made_while_the_broker_is_down_all_arrive_once_it_is_back()
+    {
+        await using var subscriber = await EventSubscriber.StartAsync("nl", "argus.arrest-recorded");
+        var operation = await OpenOperationAsync();
+        var created = new List<string>();
+
+        await TestRabbitMq.StopAsync();
+        try
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                // The API keeps working: the events wait in the outbox.
+                created.Add((await nl.Client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = operation, Arrest = Records.Arrest(Records.DutchSuspect()) })).Arrest.Name);
+            }
+        }
+        finally
+        {
+            await TestRabbitMq.StartAsync();
+        }
+
+        await subscriber.WaitForAsync(received => created.All(name => received.Any(e => e.Record == name)), TimeSpan.FromSeconds(90));
+        var deliveries = subscriber.Received.Where(e => created.Contains(e.Record)).ToList();
+        var duplicates = deliveries.Count - deliveries.Select(e => e.MessageId).Distinct().Count();
+        Console.WriteLine($"broker outage: {created.Count} arrests written while down, {deliveries.Select(e => e.MessageId).Distinct().Count()} events delivered, {duplicates} duplicate deliveries");
+        Assert.Equal(created.Count, deliveries.Select(e => e.Record).Distinct().Count());
+    }
+
+    private async Task<string> OpenOperationAsync() =>
+        (await nl.Client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
+        {
+            OperationId = Records.NewOperationId(),
+            Operation = Records.Operation("10/960071-21"),
+        })).Operation.Name;
+}
