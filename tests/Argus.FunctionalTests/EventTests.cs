@@ -47,6 +47,7 @@ public sealed class EventTests : IAsyncLifetime
         var events = dutch.Received.Where(e => e.Record == arrest.Name).ToList();
         Assert.Equal(["argus.arrest-recorded", "argus.arrest-updated"], events.Select(e => e.Exchange));
         Assert.All(events, e => Assert.True(Guid.TryParse(e.MessageId, out _)));
+        Assert.Contains(dutch.MessageTypes, types => types.Split(' ').Contains("argus:arrest-recorded:v1"));
         await Task.Delay(500);
         Assert.DoesNotContain(belgian.Received, e => e.Record == arrest.Name);
     }

@@ -56,8 +56,11 @@ public sealed class EventSubscriber : IAsyncDisposable
         this.queue = queue;
     }
 
-    /// <summary>Every delivery, duplicates included: (message id, event type, record).</summary>
+    /// <summary>Every delivery, duplicates included: (message id, exchange, record).</summary>
     public ConcurrentQueue<(string MessageId, string Exchange, string Record)> Received { get; } = new();
+
+    /// <summary>The envelope's messageType URNs of every delivery.</summary>
+    public ConcurrentQueue<string> MessageTypes { get; } = new();
 
     public static async Task<EventSubscriber> StartAsync(string routingKey, params string[] exchanges)
     {
@@ -78,6 +81,7 @@ public sealed class EventSubscriber : IAsyncDisposable
         {
             using var envelope = JsonDocument.Parse(Encoding.UTF8.GetString(delivery.Body.Span));
             var record = envelope.RootElement.GetProperty("message").GetProperty("record").GetString() ?? "";
+            subscriber.MessageTypes.Enqueue(string.Join(' ', envelope.RootElement.GetProperty("messageType").EnumerateArray().Select(t => t.GetString())));
             subscriber.Received.Enqueue((delivery.BasicProperties.MessageId ?? "", delivery.Exchange, record));
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
         };
