@@ -1,9 +1,9 @@
 using Argus.Benchmarks;
 
-// Usage: Argus.Benchmarks unary [--concurrency 32] [--seconds 5] [--warmup 2]
-if (args.Length == 0 || args[0] is not "unary")
+// Usage: Argus.Benchmarks unary|exchange [--concurrency 32] [--seconds 5] [--warmup 3]
+if (args.Length == 0 || args[0] is not ("unary" or "exchange"))
 {
-    Console.Error.WriteLine("usage: Argus.Benchmarks unary [--concurrency N] [--seconds N] [--warmup N]");
+    Console.Error.WriteLine("usage: Argus.Benchmarks unary|exchange [--concurrency N] [--seconds N] [--warmup N]");
     return 64;
 }
 
@@ -12,7 +12,7 @@ var settings = new BenchmarkSettings(
     Duration: TimeSpan.FromSeconds(double.Parse(Option("--seconds") ?? "5")),
     Warmup: TimeSpan.FromSeconds(double.Parse(Option("--warmup") ?? "3")));
 
-return await UnaryBenchmark.RunAsync(settings);
+return args[0] == "unary" ? await UnaryBenchmark.RunAsync(settings) : await ExchangeBenchmark.RunAsync(settings);
 
 string? Option(string name)
 {

@@ -120,28 +120,30 @@ internal static class UnaryBenchmark
     private static CallInvoker Invoker(Uri address, ClientCredentials caller, out GrpcChannel channel) =>
         ArgusChannel.Create(address, new ArgusChannelOptions { Credentials = caller }, [], out channel);
 
+    internal static Operation NewOperation() => new()
+    {
+        CodeName = "Argus",
+        InternalCaseNumber = "10/960071-21",
+        LeadAgency = AgencyCode.Nl,
+        ParticipatingAgencies = { AgencyCode.Nl, AgencyCode.Be },
+        LegalBasis = "JIT agreement NL–BE",
+        Status = OperationStatus.Active,
+        StartTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2019, 6, 1, 0, 0, 0, TimeSpan.Zero)),
+        Handling = new Handling { Code = HandlingCode.H2 },
+        Classification = Classification.Confidential,
+    };
+
     private static async Task<string> OpenOperationAsync(OperationService.OperationServiceClient operations)
     {
         var created = await operations.CreateOperationAsync(new CreateOperationRequest
         {
             OperationId = "bench-" + Guid.NewGuid().ToString("N")[..8],
-            Operation = new Operation
-            {
-                CodeName = "Argus",
-                InternalCaseNumber = "10/960071-21",
-                LeadAgency = AgencyCode.Nl,
-                ParticipatingAgencies = { AgencyCode.Nl, AgencyCode.Be },
-                LegalBasis = "JIT agreement NL–BE",
-                Status = OperationStatus.Active,
-                StartTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2019, 6, 1, 0, 0, 0, TimeSpan.Zero)),
-                Handling = new Handling { Code = HandlingCode.H2 },
-                Classification = Classification.Confidential,
-            },
+            Operation = NewOperation(),
         });
         return created.Operation.Name;
     }
 
-    private static Arrest NewArrest() => new()
+    internal static Arrest NewArrest() => new()
     {
         Subject = new Person
         {

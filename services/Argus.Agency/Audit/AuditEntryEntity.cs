@@ -11,10 +11,18 @@ public enum ProcessingAction
     Erasure = 6,
 }
 
-/// <summary>One entry of the processing log. Written once, never updated; chained by hash.</summary>
+/// <summary>
+/// One entry of the processing log. Written once with the event it records; its place in the
+/// chain (<see cref="Sequence"/>, <see cref="PreviousHash"/>, <see cref="Hash"/>) is given
+/// moments later by the one sealer, and never changed after that.
+/// </summary>
 public sealed class AuditEntryEntity
 {
-    public long Sequence { get; set; }
+    /// <summary>Storage key, in insertion order.</summary>
+    public long Id { get; set; }
+
+    /// <summary>Position in the chain from 1, without gaps; null until sealed.</summary>
+    public long? Sequence { get; set; }
 
     public DateTimeOffset Time { get; set; }
 
@@ -31,9 +39,9 @@ public sealed class AuditEntryEntity
 
     public string Details { get; set; } = "";
 
-    public string PreviousHash { get; set; } = "";
+    public string? PreviousHash { get; set; }
 
-    public string Hash { get; set; } = "";
+    public string? Hash { get; set; }
 }
 
 /// <summary>What a caller did, before it has its place in the chain.</summary>

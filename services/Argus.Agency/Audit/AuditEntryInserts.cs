@@ -14,8 +14,8 @@ namespace Argus.Agency.Audit;
 internal static class AuditEntryInserts
 {
     private const string Insert =
-        """INSERT INTO "AuditEntries" ("Sequence", "Time", "ClientId", "Action", "Record", "Justification", "Recipients", "Details", "PreviousHash", "Hash") """ +
-        "VALUES (@sequence, @time, @client, @action, @record, @justification, @recipients, @details, @previous, @hash)";
+        """INSERT INTO "AuditEntries" ("Time", "ClientId", "Action", "Record", "Justification", "Recipients", "Details") """ +
+        "VALUES (@time, @client, @action, @record, @justification, @recipients, @details)";
 
     public static async Task InsertWithoutWaitingForDiskAsync(AgencyDbContext db, IReadOnlyList<AuditEntryEntity> entries)
     {
@@ -39,7 +39,7 @@ internal static class AuditEntryInserts
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = Insert;
-            var parameters = new[] { "sequence", "time", "client", "action", "record", "justification", "recipients", "details", "previous", "hash" }
+            var parameters = new[] { "time", "client", "action", "record", "justification", "recipients", "details" }
                 .Select(name =>
                 {
                     var parameter = command.CreateParameter();
@@ -50,16 +50,13 @@ internal static class AuditEntryInserts
                 .ToArray();
             foreach (var entry in entries)
             {
-                parameters[0].Value = entry.Sequence;
-                parameters[1].Value = sqlite ? entry.Time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", System.Globalization.CultureInfo.InvariantCulture) : entry.Time;
-                parameters[2].Value = entry.ClientId;
-                parameters[3].Value = entry.Action.ToString();
-                parameters[4].Value = entry.Record;
-                parameters[5].Value = entry.Justification;
-                parameters[6].Value = entry.Recipients;
-                parameters[7].Value = entry.Details;
-                parameters[8].Value = entry.PreviousHash;
-                parameters[9].Value = entry.Hash;
+                parameters[0].Value = sqlite ? entry.Time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", System.Globalization.CultureInfo.InvariantCulture) : entry.Time;
+                parameters[1].Value = entry.ClientId;
+                parameters[2].Value = entry.Action.ToString();
+                parameters[3].Value = entry.Record;
+                parameters[4].Value = entry.Justification;
+                parameters[5].Value = entry.Recipients;
+                parameters[6].Value = entry.Details;
                 await command.ExecuteNonQueryAsync();
             }
 

@@ -94,9 +94,9 @@ public abstract class AgencyDbContext(DbContextOptions options) : DbContext(opti
         modelBuilder.Entity<AuditEntryEntity>(entry =>
         {
             entry.ToTable("AuditEntries");
-            // The writer numbers entries itself: a second writer cannot take the same place.
-            entry.HasKey(x => x.Sequence);
-            entry.Property(x => x.Sequence).ValueGeneratedNever();
+            entry.HasKey(x => x.Id);
+            // One place in the chain per entry: a second sealer cannot fork it.
+            entry.HasIndex(x => x.Sequence).IsUnique();
             entry.Property(x => x.ClientId).HasMaxLength(100);
             entry.Property(x => x.Record).HasMaxLength(200);
             entry.Property(x => x.Justification).HasMaxLength(500);

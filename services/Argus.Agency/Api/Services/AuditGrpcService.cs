@@ -11,7 +11,7 @@ using Proto = Argus.Audit.V1;
 namespace Argus.Agency.Api.Services;
 
 /// <summary>Reading the processing log, for auditors and `argus audit verify`.</summary>
-internal sealed class AuditGrpcService(AgencyDbContext db) : Proto.AuditService.AuditServiceBase
+internal sealed class AuditGrpcService(AgencyDbContext db, AuditChainSealer sealer) : Proto.AuditService.AuditServiceBase
 {
     [Authorize(ArgusScopes.AdminRead)]
     public override async Task<Proto.ListAuditEntriesResponse> ListAuditEntries(Proto.ListAuditEntriesRequest request, ServerCallContext context)
@@ -21,14 +21,16 @@ internal sealed class AuditGrpcService(AgencyDbContext db) : Proto.AuditService.
         errors.Check(request.AfterSequence >= 0, "after_sequence", "must not be negative.");
         errors.ThrowIfAny();
         var size = request.PageSize == 0 ? 500 : request.PageSize;
-        var entries = db.AuditEntries.AsNoTracking().Where(e => e.Sequence > request.AfterSequence);
+        // Everything committed so far gets its place in the chain before it is shown.
+        await sealer.SealAsync(context.CancellationToken);
+        var entries = db.AuditEntries.AsNoTracking().Where(e => e.Sequence != null && e.Sequence > request.AfterSequence);
         if (request.Record.Length > 0)
         {
             entries = entries.Where(e => e.Record == request.Record);
         }
 
         var page = await entries.OrderBy(e => e.Sequence).Take(size + 1).ToListAsync(context.CancellationToken);
-        var response = new Proto.ListAuditEntriesResponse { NextAfterSequence = page.Count > size ? page[size - 1].Sequence : 0 };
+        var response = new Proto.ListAuditEntriesResponse { NextAfterSequence = page.Count > size ? page[size - 1].Sequence!.Value : 0 };
         response.Entries.AddRange(page.Take(size).Select(ToProto));
         return response;
     }
@@ -37,7 +39,7 @@ internal sealed class AuditGrpcService(AgencyDbContext db) : Proto.AuditService.
     {
         var proto = new Proto.AuditEntry
         {
-            Sequence = entry.Sequence,
+            Sequence = entry.Sequence!.Value,
             Time = Timestamp.FromDateTimeOffset(entry.Time),
             ClientId = entry.ClientId,
             Action = entry.Action switch
@@ -53,8 +55,8 @@ internal sealed class AuditGrpcService(AgencyDbContext db) : Proto.AuditService.
             Record = entry.Record,
             Justification = entry.Justification,
             Details = entry.Details,
-            PreviousHash = entry.PreviousHash,
-            Hash = entry.Hash,
+            PreviousHash = entry.PreviousHash ?? "",
+            Hash = entry.Hash ?? "",
         };
         proto.Recipients.AddRange(entry.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries));
         return proto;
