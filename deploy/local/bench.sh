@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Benchmarks over real sockets against throwaway servers. The last line printed is one JSON object.
-# Usage: ./deploy/local/bench.sh unary [--concurrency N] [--seconds N] [--warmup N]
+# Usage: ./deploy/local/bench.sh unary    [--concurrency N] [--seconds N] [--warmup N]
+#        ./deploy/local/bench.sh exchange [--seconds N]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/deploy/local/lib/postgres.sh"
+source "$root/deploy/local/lib/rabbitmq.sh"
 argus_require_dotnet
-[[ ${1:-} == unary ]] || { argus_log "usage: bench.sh unary [--concurrency N] [--seconds N] [--warmup N]"; exit 64; }
+case ${1:-} in
+  unary | exchange) ;;
+  *) argus_log "usage: bench.sh unary|exchange [--concurrency N] [--seconds N] [--warmup N]"; exit 64 ;;
+esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/argus-bench.XXXXXX")
 cleanup() {
+  argus_rabbit_stop "$work"
   argus_pg_stop "$work"
   rm -rf "$work"
 }
@@ -16,5 +22,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 argus_pg_start "$work"
+[[ $1 == exchange ]] && argus_rabbit_start "$work"
 dotnet build "$root/tests/Argus.Benchmarks" -c Release -nologo -clp:ErrorsOnly -v quiet
 dotnet "$root/tests/Argus.Benchmarks/bin/Release/net10.0/Argus.Benchmarks.dll" "$@"

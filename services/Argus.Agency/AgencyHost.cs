@@ -45,8 +45,6 @@ public static class AgencyHost
         builder.Services.AddScoped<RecordStore>();
         builder.Services.AddEventBus(builder.Configuration);
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddSingleton<AuditChainSealer>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditChainSealer>());
         builder.Services.AddSingleton<ProcessingLogWriter>();
         builder.Services.AddScoped<Caller>();
         builder.Services.AddScoped<ProcessingLog>();

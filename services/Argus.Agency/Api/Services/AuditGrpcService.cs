@@ -11,7 +11,7 @@ using Proto = Argus.Audit.V1;
 namespace Argus.Agency.Api.Services;
 
 /// <summary>Reading the processing log, for auditors and `argus audit verify`.</summary>
-internal sealed class AuditGrpcService(AgencyDbContext db, AuditChainSealer sealer) : Proto.AuditService.AuditServiceBase
+internal sealed class AuditGrpcService(AgencyDbContext db, ProcessingLogWriter log) : Proto.AuditService.AuditServiceBase
 {
     [Authorize(ArgusScopes.AdminRead)]
     public override async Task<Proto.ListAuditEntriesResponse> ListAuditEntries(Proto.ListAuditEntriesRequest request, ServerCallContext context)
@@ -22,7 +22,7 @@ internal sealed class AuditGrpcService(AgencyDbContext db, AuditChainSealer seal
         errors.ThrowIfAny();
         var size = request.PageSize == 0 ? 500 : request.PageSize;
         // Everything committed so far gets its place in the chain before it is shown.
-        await sealer.SealAsync(context.CancellationToken);
+        await log.SealAsync().WaitAsync(context.CancellationToken);
         var entries = db.AuditEntries.AsNoTracking().Where(e => e.Sequence != null && e.Sequence > request.AfterSequence);
         if (request.Record.Length > 0)
         {
