@@ -11,6 +11,7 @@ namespace Argus.FunctionalTests;
 /// Events on the real RabbitMQ: every change is published from the outbox, routed to its agency
 /// only, and none is lost while the broker is down.
 /// </summary>
+[Collection(BrokerCollection.Name)]
 public sealed class EventTests : IAsyncLifetime
 {
     private RunningIdentity identity = null!;

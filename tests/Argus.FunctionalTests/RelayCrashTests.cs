@@ -6,6 +6,7 @@ using Argus.Testing;
 namespace Argus.FunctionalTests;
 
 /// <summary>The relay's process is killed while it publishes; after a restart every event still arrives.</summary>
+[Collection(BrokerCollection.Name)]
 public sealed class RelayCrashTests
 {
     [Fact]
