@@ -5,7 +5,6 @@ using Argus.Agency.Api.Mapping;
 using Argus.Agency.Persistence;
 using Argus.Client.Audit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Argus.Agency.Audit;
@@ -38,6 +37,8 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
     private string head = AuditChain.Genesis;
     private long sequence;
     private bool loaded;
+    private DbConnection? connection;
+    private bool sqlite;
 
     public ProcessingLogWriter(IServiceScopeFactory scopes, TimeProvider clock)
     {
@@ -61,25 +62,29 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
             throw;
         }
 
-        pending.Writer.TryWrite(new Pending(null, null)); // chain it soon
+        pending.Writer.TryWrite(Pending.ChangeCommitted); // chain it soon
     }
 
     /// <summary>Logs a consultation; completes once the entry is committed.</summary>
     public Task RecordAsync(ProcessingEvent processing, string clientId, string justification) =>
-        Enqueue(Entry(processing, clientId, justification));
+        Enqueue(Entry(processing, clientId, justification), seal: false);
 
     /// <summary>Completes once every entry committed before the call is chained (for readers of the log).</summary>
-    public Task SealAsync() => Enqueue(null);
+    public Task SealAsync() => Enqueue(null, seal: true);
 
     public async ValueTask DisposeAsync()
     {
         pending.Writer.TryComplete();
         await loop;
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+        }
     }
 
-    private Task Enqueue(AuditEntryEntity? consultation)
+    private Task Enqueue(AuditEntryEntity? consultation, bool seal)
     {
-        var item = new Pending(consultation, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var item = new Pending(consultation, seal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!pending.Writer.TryWrite(item))
         {
             throw new InvalidOperationException("The processing log is shutting down.");
@@ -92,6 +97,7 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
     {
         var reader = pending.Reader;
         var batch = new List<Pending>();
+        var changesPending = true; // entries may have been committed unchained before a restart
         while (await reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -100,90 +106,127 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
                 batch.Add(item);
             }
 
+            // Unchained entries are only looked for when a change committed one (or a reader asks):
+            // a batch of reads alone is one transaction of inserts.
+            changesPending |= batch.Any(p => p.Seal);
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                await WriteAsync(scope.ServiceProvider.GetRequiredService<AgencyDbContext>(), batch.Where(p => p.Consultation is not null).Select(p => p.Consultation!).ToList());
+                await WriteAsync(batch.Where(p => p.Consultation is not null).Select(p => p.Consultation!).ToList(), changesPending);
+                changesPending = false;
                 batch.ForEach(p => p.Done?.TrySetResult());
             }
             catch (Exception ex)
             {
                 loaded = false;
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync();
+                    connection = null;
+                }
+
                 batch.ForEach(p => p.Done?.TrySetException(ex));
             }
         }
     }
 
     /// <summary>One transaction: chain the committed unchained entries, then append the consultations, chained.</summary>
-    private async Task WriteAsync(AgencyDbContext db, List<AuditEntryEntity> consultations)
+    private async Task WriteAsync(List<AuditEntryEntity> consultations, bool changesPending)
     {
-        var sqlite = db.Database.IsSqlite();
-        await db.Database.OpenConnectionAsync();
-        var connection = db.Database.GetDbConnection();
-        try
+        var connection = await ConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (!loaded)
         {
-            if (sqlite)
-            {
-                // Per connection; set back below before the pooled connection serves anyone else.
-                await ExecuteAsync(connection, null, "PRAGMA synchronous=NORMAL;");
-            }
-
-            await using var transaction = await connection.BeginTransactionAsync();
-            await db.Database.UseTransactionAsync(transaction);
-            if (!sqlite)
-            {
-                await ExecuteAsync(connection, transaction, "SET LOCAL synchronous_commit = off;");
-            }
-
-            if (!loaded)
-            {
-                var last = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence != null).OrderByDescending(e => e.Sequence).FirstOrDefaultAsync();
-                (head, sequence) = (last?.Hash ?? AuditChain.Genesis, last?.Sequence ?? 0);
-                loaded = true;
-            }
-
-            var (chainHead, chainSequence) = (head, sequence);
-            var unchained = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence == null).OrderBy(e => e.Id).Take(MaxSeals).ToListAsync();
-            if (unchained.Count > 0)
-            {
-                await using var seal = Command(connection, transaction,
-                    """UPDATE "AuditEntries" SET "Sequence" = @sequence, "PreviousHash" = @previous, "Hash" = @hash WHERE "Id" = @id""",
-                    "sequence", "previous", "hash", "id");
-                foreach (var entry in unchained)
-                {
-                    Chain(entry, ref chainHead, ref chainSequence);
-                    await RunAsync(seal, entry.Sequence!.Value, entry.PreviousHash!, entry.Hash!, entry.Id);
-                }
-            }
-
-            if (consultations.Count > 0)
-            {
-                await using var insert = Command(connection, transaction,
-                    """INSERT INTO "AuditEntries" ("Sequence", "Time", "ClientId", "Action", "Record", "Justification", "Recipients", "Details", "PreviousHash", "Hash") """ +
-                    "VALUES (@sequence, @time, @client, @action, @record, @justification, @recipients, @details, @previous, @hash)",
-                    "sequence", "time", "client", "action", "record", "justification", "recipients", "details", "previous", "hash");
-                foreach (var entry in consultations)
-                {
-                    Chain(entry, ref chainHead, ref chainSequence);
-                    await RunAsync(insert, entry.Sequence!.Value,
-                        sqlite ? entry.Time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture) : entry.Time,
-                        entry.ClientId, entry.Action.ToString(), entry.Record, entry.Justification, entry.Recipients, entry.Details, entry.PreviousHash!, entry.Hash!);
-                }
-            }
-
-            await transaction.CommitAsync();
-            (head, sequence) = (chainHead, chainSequence);
+            await using var last = Command(connection, transaction, """SELECT "Sequence", "Hash" FROM "AuditEntries" WHERE "Sequence" IS NOT NULL ORDER BY "Sequence" DESC LIMIT 1""");
+            await using var reader = await last.ExecuteReaderAsync();
+            (head, sequence) = await reader.ReadAsync() ? (reader.GetString(1), reader.GetInt64(0)) : (AuditChain.Genesis, 0L);
+            loaded = true;
         }
-        finally
+
+        var (chainHead, chainSequence) = (head, sequence);
+        if (changesPending)
         {
-            await db.Database.UseTransactionAsync(null);
-            if (sqlite)
+            var unchained = await UnchainedAsync(connection, transaction);
+            await using var seal = Command(connection, transaction,
+                """UPDATE "AuditEntries" SET "Sequence" = @sequence, "PreviousHash" = @previous, "Hash" = @hash WHERE "Id" = @id""",
+                "sequence", "previous", "hash", "id");
+            foreach (var entry in unchained)
             {
-                await ExecuteAsync(connection, null, "PRAGMA synchronous=FULL;");
+                Chain(entry, ref chainHead, ref chainSequence);
+                await RunAsync(seal, entry.Sequence!.Value, entry.PreviousHash!, entry.Hash!, entry.Id);
             }
-
-            await db.Database.CloseConnectionAsync();
         }
+
+        if (consultations.Count > 0)
+        {
+            await using var insert = Command(connection, transaction,
+                """INSERT INTO "AuditEntries" ("Sequence", "Time", "ClientId", "Action", "Record", "Justification", "Recipients", "Details", "PreviousHash", "Hash") """ +
+                "VALUES (@sequence, @time, @client, @action, @record, @justification, @recipients, @details, @previous, @hash)",
+                "sequence", "time", "client", "action", "record", "justification", "recipients", "details", "previous", "hash");
+            foreach (var entry in consultations)
+            {
+                Chain(entry, ref chainHead, ref chainSequence);
+                await RunAsync(insert, entry.Sequence!.Value,
+                    sqlite ? entry.Time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture) : entry.Time,
+                    entry.ClientId, entry.Action.ToString(), entry.Record, entry.Justification, entry.Recipients, entry.Details, entry.PreviousHash!, entry.Hash!);
+            }
+        }
+
+        await transaction.CommitAsync();
+        (head, sequence) = (chainHead, chainSequence);
+    }
+
+    /// <summary>
+    /// The writer's own connection, opened once: its commits do not wait for the disk (SQLite
+    /// synchronous=NORMAL, PostgreSQL synchronous_commit=off, both for this connection only).
+    /// </summary>
+    private async Task<DbConnection> ConnectionAsync()
+    {
+        if (connection is { State: System.Data.ConnectionState.Open })
+        {
+            return connection;
+        }
+
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
+        sqlite = db.Database.IsSqlite();
+        var template = db.Database.GetDbConnection();
+        // Not pooled: its relaxed durability must never pass to a connection that writes records.
+        connection = template is Microsoft.Data.Sqlite.SqliteConnection
+            ? new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString())
+            : new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await ExecuteAsync(connection, null, sqlite ? "PRAGMA synchronous=NORMAL;" : "SET synchronous_commit = off;");
+        return connection;
+    }
+
+    private static async Task<List<AuditEntryEntity>> UnchainedAsync(DbConnection connection, DbTransaction transaction)
+    {
+        await using var query = Command(connection, transaction,
+            """SELECT "Id", "Time", "ClientId", "Action", "Record", "Justification", "Recipients", "Details" FROM "AuditEntries" """ +
+            $"""WHERE "Sequence" IS NULL ORDER BY "Id" LIMIT {MaxSeals}""");
+        await using var reader = await query.ExecuteReaderAsync();
+        var entries = new List<AuditEntryEntity>();
+        while (await reader.ReadAsync())
+        {
+            entries.Add(new AuditEntryEntity
+            {
+                Id = reader.GetInt64(0),
+                Time = reader.GetFieldValue<DateTimeOffset>(1),
+                ClientId = reader.GetString(2),
+                Action = Enum.Parse<ProcessingAction>(reader.GetString(3)),
+                Record = reader.GetString(4),
+                Justification = reader.GetString(5),
+                Recipients = reader.GetString(6),
+                Details = reader.GetString(7),
+            });
+        }
+
+        return entries;
     }
 
     private static void Chain(AuditEntryEntity entry, ref string previousHash, ref long previousSequence)
@@ -239,6 +282,9 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
         Details = processing.Details,
     };
 
-    /// <summary>A consultation to append (with its waiter), or, without one, a request to chain what is committed.</summary>
-    private sealed record Pending(AuditEntryEntity? Consultation, TaskCompletionSource? Done);
+    /// <summary>A consultation to append, and/or a request to chain what changes committed; with its waiter, if any.</summary>
+    private sealed record Pending(AuditEntryEntity? Consultation, bool Seal, TaskCompletionSource? Done)
+    {
+        public static readonly Pending ChangeCommitted = new(null, true, null);
+    }
 }
