@@ -81,9 +81,9 @@ register() {
   shift
   argus clients show "$id" >/dev/null 2>&1 || argus clients create "$id" "$@" >/dev/null
 }
-register argus-nl --kind agency-service --auth mtls --cert "$pki/argus-nl.crt" --display-name "Netherlands agency service" \
+register argus-nl --kind agency-service --agency nl --auth mtls --cert "$pki/argus-nl.crt" --display-name "Netherlands agency service" \
   --audience urn:argus:agency:be --scope argus.exchange
-register argus-be --kind agency-service --auth mtls --cert "$pki/argus-be.crt" --display-name "Belgium agency service" \
+register argus-be --kind agency-service --agency be --auth mtls --cert "$pki/argus-be.crt" --display-name "Belgium agency service" \
   --audience urn:argus:agency:nl --scope argus.exchange
 register partner-demo --kind partner-system --auth mtls --cert "$pki/partner-demo.crt" --display-name "Demo partner system" \
   --audience urn:argus:agency:nl --audience urn:argus:agency:be \

@@ -43,7 +43,7 @@ internal sealed class Output(TextWriter stdout, bool json)
         }
 
         stdout.WriteLine($"Client        {client.ClientId} ({client.DisplayName})");
-        stdout.WriteLine($"Kind          {Kind(client.Kind)}");
+        stdout.WriteLine($"Kind          {Kind(client.Kind)}{(client.Agency.Length > 0 ? $", acts for {client.Agency.ToUpperInvariant()}" : "")}");
         stdout.WriteLine($"Auth          {(client.AuthenticationMethod == AuthenticationMethod.MutualTls ? "mutual TLS (tokens bound to the certificate)" : "client secret")}");
         stdout.WriteLine($"Status        {(client.Disabled ? "DISABLED: gets no new token" : "enabled")}");
         stdout.WriteLine($"Audiences     {string.Join(", ", client.Audiences)}");

@@ -137,6 +137,8 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
     {
         if (await FindEarlierAsync<T>(key, cancellationToken) is { } earlier)
         {
+            // Returning the first result shows the record again: that is a consultation.
+            await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, earlier.Name, Details: "retry of its create"));
             return earlier;
         }
 
@@ -166,8 +168,10 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
             // Lost a race: either a concurrent retry of the same request (return its result), or
             // another create of the same unique thing.
             db.ChangeTracker.Clear();
-            return await FindEarlierAsync<T>(key, cancellationToken)
+            var raced = await FindEarlierAsync<T>(key, cancellationToken)
                 ?? throw new ResourceAlreadyExistsException($"{record.Name} or a record with the same unique values already exists.");
+            await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, raced.Name, Details: "retry of its create"));
+            return raced;
         }
     }
 

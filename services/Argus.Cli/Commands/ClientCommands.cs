@@ -23,14 +23,16 @@ internal static class ClientCommands
         var scope = new Option<string[]>("--scope") { Description = "A scope, e.g. argus.arrests.read (repeatable).", AllowMultipleArgumentsPerToken = true };
         var cert = new Option<string[]>("--cert") { Description = "A PEM client certificate file (repeatable; mtls only).", AllowMultipleArgumentsPerToken = true };
         var displayName = new Option<string?>("--display-name") { Description = "A readable name." };
+        var agency = new Option<string?>("--agency") { Description = "The agency the client acts for: nl or be (required for agency services)." };
 
-        var create = new Command("create", "Register a client. A secret is printed once.") { clientId, kind, auth, audience, scope, cert, displayName };
+        var create = new Command("create", "Register a client. A secret is printed once.") { clientId, kind, auth, audience, scope, cert, displayName, agency };
         create.SetAction(run(async (admin, output, result, ct) =>
         {
             var request = new CreateClientRequest
             {
                 ClientId = result.GetValue(clientId)!,
                 DisplayName = result.GetValue(displayName) ?? "",
+                Agency = result.GetValue(agency) ?? "",
                 Kind = result.GetValue(kind) switch
                 {
                     "agency-service" => ClientKind.AgencyService,

@@ -28,6 +28,7 @@ internal static class AdminMapping
                 _ => Proto.AuthenticationMethod.Unspecified,
             },
             Disabled = client.Disabled,
+            Agency = client.Agency ?? "",
             PreviousSecretExpireTime = client.PreviousSecretExpires is { } expires ? Timestamp.FromDateTimeOffset(expires) : null,
             CreateTime = Timestamp.FromDateTimeOffset(client.CreateTime),
             UpdateTime = Timestamp.FromDateTimeOffset(client.UpdateTime),

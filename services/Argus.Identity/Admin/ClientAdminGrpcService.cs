@@ -19,7 +19,7 @@ internal sealed class ClientAdminGrpcService(ClientRegistry registry) : Proto.Cl
     {
         var (client, secret) = await registry.CreateAsync(
             new NewClient(request.ClientId, request.DisplayName, AdminMapping.ToDomain(request.Kind), AdminMapping.ToDomain(request.AuthenticationMethod),
-                request.Audiences, request.Scopes, request.CertificatesPem),
+                request.Audiences, request.Scopes, request.CertificatesPem, request.Agency),
             Actor(context), context.CancellationToken);
         return new() { Client = AdminMapping.ToProto(client), ClientSecret = secret ?? "" };
     }

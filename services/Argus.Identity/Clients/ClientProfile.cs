@@ -35,6 +35,9 @@ public sealed record ClientProfile
 
     public AuthenticationMethod Authentication { get; init; }
 
+    /// <summary>The agency the client acts for ("nl", "be"), or null for a JIT-wide tool.</summary>
+    public string? Agency { get; init; }
+
     public List<RegisteredCertificate> Certificates { get; init; } = [];
 
     public bool Disabled { get; init; }

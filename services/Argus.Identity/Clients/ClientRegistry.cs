@@ -35,6 +35,10 @@ public sealed partial class ClientRegistry(
         errors.Check(request.Authentication is not null, "authentication_method", "is required.");
         errors.Check(request.DisplayName.Length <= 200, "display_name", "is longer than 200 characters.");
         CheckAudiencesAndScopes(request.Audiences, request.Scopes, errors);
+        var agency = request.Agency is { Length: > 0 } code ? code : null;
+        var agencies = options.Value.Audiences.Where(a => a.StartsWith("urn:argus:agency:", StringComparison.Ordinal)).Select(a => a["urn:argus:agency:".Length..]).ToList();
+        errors.Check(agency is null || agencies.Contains(agency), "agency", $"must be one of {string.Join(", ", agencies)}.");
+        errors.Check(agency is not null || request.Kind != ClientKind.AgencyService, "agency", "is required for an agency service: the agency it acts for.");
         var now = clock.GetUtcNow();
         var certificates = request.CertificatesPem.Select((pem, i) => ReadCertificate(pem, $"certificates_pem[{i}]", now, errors)).ToList();
         if (request.Authentication == AuthenticationMethod.MutualTls)
@@ -57,6 +61,7 @@ public sealed partial class ClientRegistry(
         {
             Kind = request.Kind!.Value,
             Authentication = request.Authentication!.Value,
+            Agency = agency,
             Certificates = certificates.Where(c => c is not null).Select(c => c!).DistinctBy(c => c.Sha256Thumbprint).ToList(),
             CreateTime = now,
             UpdateTime = now,
@@ -323,7 +328,8 @@ public sealed partial class ClientRegistry(
         profile.Disabled,
         profile.PreviousSecretExpires is { } expires && expires > DateTimeOffset.UtcNow ? expires : null,
         profile.CreateTime,
-        profile.UpdateTime);
+        profile.UpdateTime,
+        profile.Agency);
 
     private static string NewSecret() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
 

@@ -12,7 +12,8 @@ public sealed record ClientView(
     bool Disabled,
     DateTimeOffset? PreviousSecretExpires,
     DateTimeOffset CreateTime,
-    DateTimeOffset UpdateTime)
+    DateTimeOffset UpdateTime,
+    string? Agency)
 {
     public string Name => $"clients/{ClientId}";
 }
@@ -25,4 +26,5 @@ public sealed record NewClient(
     AuthenticationMethod? Authentication,
     IReadOnlyList<string> Audiences,
     IReadOnlyList<string> Scopes,
-    IReadOnlyList<string> CertificatesPem);
+    IReadOnlyList<string> CertificatesPem,
+    string? Agency = null);

@@ -20,6 +20,8 @@ namespace Argus.Identity.Tokens;
 /// </summary>
 internal static class TokenEndpoint
 {
+    public const string AgencyClaim = "argus_agency";
+
     public static async Task<IResult> IssueAsync(HttpContext http, OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication> applications)
     {
         var request = http.GetOpenIddictServerRequest()
@@ -62,6 +64,11 @@ internal static class TokenEndpoint
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, request.ClientId);
+        if (profile.Agency is { } agency)
+        {
+            // Whom the client acts for: the services tell their own agency from partners by it.
+            identity.SetClaim(AgencyClaim, agency);
+        }
         identity.SetScopes(scopes);
         identity.SetResources(resources);
         identity.SetDestinations(_ => [Destinations.AccessToken]);

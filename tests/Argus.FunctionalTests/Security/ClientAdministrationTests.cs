@@ -136,6 +136,40 @@ public sealed class ClientAdministrationTests(ShortGraceIdentity fixture) : ICla
     }
 
     [Fact]
+    public async Task An_agency_service_must_say_which_agency_it_acts_for_and_its_tokens_say_it_too()
+    {
+        var missing = await Assert.ThrowsAsync<RpcException>(() => Identity.Admin.Clients.CreateClientAsync(new CreateClientRequest
+        {
+            ClientId = NewClientId("agency"),
+            Kind = ClientKind.AgencyService,
+            AuthenticationMethod = AuthenticationMethod.ClientSecret,
+            Audiences = { Nl },
+            Scopes = { ArgusScopes.Exchange },
+        }).ResponseAsync);
+        Assert.Equal(["agency"], Records.ViolatedFields(missing));
+
+        var created = await Identity.Admin.Clients.CreateClientAsync(new CreateClientRequest
+        {
+            ClientId = NewClientId("agency"),
+            Kind = ClientKind.AgencyService,
+            Agency = "be",
+            AuthenticationMethod = AuthenticationMethod.ClientSecret,
+            Audiences = { Nl },
+            Scopes = { ArgusScopes.Exchange },
+        });
+        Assert.Equal("be", created.Client.Agency);
+        using var tokens = new AccessTokenSource(new ClientCredentials
+        {
+            TokenEndpoint = Identity.TokenEndpoint,
+            ClientId = created.Client.ClientId,
+            ClientSecret = created.ClientSecret,
+            CaCertificate = RunningIdentity.CaCertificate,
+        });
+        var payload = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode((await tokens.GetTokenAsync(Nl)).Split('.')[1]);
+        Assert.Contains("\"argus_agency\":\"be\"", payload, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Observers_may_read_but_not_change_and_partners_may_do_neither()
     {
         var observer = await Identity.RegisterAsync(NewClientId("observer"), [ArgusAudiences.Identity], [ArgusScopes.AdminRead], mutualTls: false, ClientKind.Administrator);

@@ -38,6 +38,7 @@ public sealed class ResilienceAndConnectivityTests
         {
             ClientId = "argus-nl",
             Kind = Identity.V1.ClientKind.AgencyService,
+            Agency = "nl",
             AuthenticationMethod = Identity.V1.AuthenticationMethod.MutualTls,
             Audiences = { ArgusAudiences.Agency("be") },
             Scopes = { ArgusScopes.Exchange },
@@ -51,6 +52,7 @@ public sealed class ResilienceAndConnectivityTests
 
         Assert.True(check.Reachable, check.Error);
         Assert.Equal("argus-nl", check.SeenAs.ClientId);
+        Assert.Equal("nl", check.SeenAs.ClientAgency);
         Assert.Equal(AgencyCode.Be, check.SeenAs.Agency);
         Assert.Contains(ArgusScopes.Exchange, check.SeenAs.Scopes);
         Assert.NotEmpty(check.SeenAs.CertificateThumbprint);

@@ -27,6 +27,7 @@ internal sealed class ConnectivityGrpcService(IJurisdiction jurisdiction, Partne
             ClientId = user.FindFirstValue("client_id") ?? user.FindFirstValue("sub") ?? "",
             Audience = string.Join(' ', user.FindAll("aud").Select(c => c.Value)),
             CertificateThumbprint = CertificateBinding.BoundThumbprint(user) ?? "",
+            ClientAgency = user.FindFirstValue("argus_agency") ?? "",
         };
         response.Scopes.AddRange(user.FindAll("scope").SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
         if (long.TryParse(user.FindFirstValue("exp"), out var expires))
