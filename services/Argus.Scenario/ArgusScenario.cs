@@ -51,7 +51,7 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
         {
             var check = await nl.Connectivity.CheckPartnerAsync(new CheckPartnerRequest { Partner = AgencyCode.Be });
             Check(check.Reachable, $"Belgium unreachable from the Netherlands: {check.Error}");
-            Console.WriteLine($"        Belgium at {check.Address} saw {check.SeenAs.ClientId} (certificate-bound: {check.SeenAs.CertificateThumbprint.Length > 0}) in {check.Latency.ToTimeSpan().TotalMilliseconds:N1} ms");
+            Console.WriteLine($"        Belgium at {check.Address} saw {check.SeenAs.ClientId} acting for {check.SeenAs.ClientAgency.ToUpperInvariant()} (certificate-bound: {check.SeenAs.CertificateThumbprint.Length > 0}) in {check.Latency.ToTimeSpan().TotalMilliseconds:N1} ms");
         });
         await steps.RunAsync("NL opens operation Argus (parketnummer 10/960071-21)",
             () => OpenOperationAsync(nl, "nl", "10/960071-21", "Netherlands: Wetboek van Strafvordering art. 126uba; JIT agreement NL–BE"));
