@@ -33,6 +33,8 @@ public static class AgencyHost
         Directory.CreateDirectory(dataDirectory);
 
         builder.AddArgusDefaults();
+        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.Interceptors.Add<Api.OwnerOnlyChangesInterceptor>());
+        builder.Services.AddScoped<RecordAccess>();
         builder.AddArgusTokenAuthentication(ArgusAudiences.Agency(code));
         builder.Services.AddSingleton<PartnerClients>();
         // EF logs every failed command as an error, including the unique violations we expect and

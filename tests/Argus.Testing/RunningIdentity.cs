@@ -80,12 +80,14 @@ public sealed class RunningIdentity : IAsyncDisposable
     /// Registers a client through the admin API. Mutual TLS clients get a fresh certificate from the
     /// test CA; secret clients get the secret the server generated.
     /// </summary>
-    public async Task<ClientCredentials> RegisterAsync(string clientId, IEnumerable<string> audiences, IEnumerable<string> scopes, bool mutualTls = true, ClientKind kind = ClientKind.PartnerSystem)
+    public async Task<ClientCredentials> RegisterAsync(string clientId, IEnumerable<string> audiences, IEnumerable<string> scopes, bool mutualTls = true,
+        ClientKind kind = ClientKind.PartnerSystem, string? agency = null)
     {
         var request = new CreateClientRequest
         {
             ClientId = clientId,
             Kind = kind,
+            Agency = agency ?? "",
             AuthenticationMethod = mutualTls ? AuthenticationMethod.MutualTls : AuthenticationMethod.ClientSecret,
         };
         request.Audiences.AddRange(audiences);

@@ -18,6 +18,9 @@ public sealed class Caller(IHttpContextAccessor http)
         }
     }
 
+    /// <summary>The agency the caller acts for (its token's argus_agency claim), or null for a JIT-wide tool.</summary>
+    public string? Agency => http.HttpContext?.User.FindFirstValue("argus_agency");
+
     public string Justification
     {
         get

@@ -14,14 +14,20 @@ namespace Argus.Agency.Persistence;
 /// keyset paging. Each write is one SaveChanges — one transaction — so a refused request writes
 /// nothing.
 /// </summary>
-public sealed class RecordStore(AgencyDbContext db, RecordCache cache, ProcessingLog log, OutboxSignal outbox, TimeProvider clock, IJurisdiction jurisdiction)
+public sealed class RecordStore(AgencyDbContext db, RecordCache cache, ProcessingLog log, RecordAccess access, OutboxSignal outbox, TimeProvider clock, IJurisdiction jurisdiction)
 {
     public AgencyDbContext Db => db;
 
     /// <summary>Reads an operation for the caller: a consultation, logged before it is returned.</summary>
     public async Task<Operation> GetOperationAsync(string operationId, CancellationToken cancellationToken)
     {
+        access.RequireJustifiedRead();
         var operation = await RequireOperationAsync(operationId, cancellationToken);
+        if (!access.MayRead(operation))
+        {
+            throw new ResourceNotFoundException(operation.Name);
+        }
+
         await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, operation.Name));
         return operation;
     }
@@ -44,16 +50,20 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
     public async Task<T> GetAsync<T>(string operationId, string id, string collection, CancellationToken cancellationToken)
         where T : OperationRecord
     {
+        access.RequireJustifiedRead();
         var name = ResourceNames.ChildName(operationId, collection, id);
-        if (cache.TryGet<T>(name, out var cached))
+        if (!cache.TryGet<T>(name, out var record))
         {
-            await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, name));
-            return cached;
+            record = await db.Set<T>().AsNoTracking().FirstOrDefaultAsync(x => x.OperationId == operationId && x.Id == id, cancellationToken)
+                ?? throw new ResourceNotFoundException(name);
+            cache.Put(record);
         }
 
-        var record = await db.Set<T>().AsNoTracking().FirstOrDefaultAsync(x => x.OperationId == operationId && x.Id == id, cancellationToken)
-            ?? throw new ResourceNotFoundException(name);
-        cache.Put(record);
+        if (!access.MayRead(record))
+        {
+            throw new ResourceNotFoundException(name); // exactly as if it did not exist
+        }
+
         await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, name));
         return record;
     }
@@ -79,6 +89,14 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
     public async Task<Page<T>> PageAsync<T>(IQueryable<T> records, PageRequest page, string query, CancellationToken cancellationToken)
         where T : Record
     {
+        access.RequireJustifiedRead();
+        if (access.CallerIsPartner)
+        {
+            // A partner lists only what is shared with it, filtered in the query so that not even
+            // the number of pages tells it about the rest; with no shares yet, that is nothing.
+            return new Page<T>([], "");
+        }
+
         var result = await ReadPageAsync(records, page, query, cancellationToken);
         if (result.Items.Count > 0)
         {
