@@ -67,6 +67,7 @@ public static class AgencyHost
         app.MapGrpcService<EvidenceGrpcService>();
         app.MapGrpcService<ConnectivityGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
+        app.MapGrpcService<ExchangeGrpcService>();
         return app;
     }
 }

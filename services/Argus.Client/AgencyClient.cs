@@ -2,6 +2,7 @@ using Argus.Arrests.V1;
 using Argus.Client.Security;
 using Argus.Connectivity.V1;
 using Argus.Evidence.V1;
+using Argus.Exchange.V1;
 using Argus.Operations.V1;
 using Argus.Searches.V1;
 using Grpc.Health.V1;
@@ -26,6 +27,7 @@ public sealed class AgencyClient : IDisposable
         Arrests = new ArrestService.ArrestServiceClient(invoker);
         Evidence = new EvidenceService.EvidenceServiceClient(invoker);
         Connectivity = new ConnectivityService.ConnectivityServiceClient(invoker);
+        Exchange = new ExchangeService.ExchangeServiceClient(invoker);
         Health = new Health.HealthClient(invoker);
     }
 
@@ -42,6 +44,8 @@ public sealed class AgencyClient : IDisposable
     public EvidenceService.EvidenceServiceClient Evidence { get; }
 
     public ConnectivityService.ConnectivityServiceClient Connectivity { get; }
+
+    public ExchangeService.ExchangeServiceClient Exchange { get; }
 
     public Health.HealthClient Health { get; }
 

@@ -5,6 +5,7 @@ using Argus.Agency.Domain.Evidence;
 using Argus.Agency.Domain.HouseSearches;
 using Argus.Agency.Domain.Operations;
 using Argus.Agency.Domain.Shared;
+using Argus.Agency.Domain.Sharing;
 using Argus.Agency.Audit;
 using Argus.Agency.Outbox;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +28,9 @@ public abstract class AgencyDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Arrest> Arrests => Set<Arrest>();
 
     public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
+
+    /// <summary>What the owner shared with which partner agency.</summary>
+    public DbSet<Share> Shares => Set<Share>();
 
     /// <summary>Events committed with their changes, waiting for (or done with) publication.</summary>
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
@@ -79,6 +83,21 @@ public abstract class AgencyDbContext(DbContextOptions options) : DbContext(opti
             arrest.Property(x => x.Offences).HasConversion(new JsonListConverter<Offence>(), new JsonListComparer<Offence>());
             arrest.Property(x => x.LegalBasis).HasMaxLength(1000);
             arrest.Property(x => x.HouseSearchId).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<Share>(share =>
+        {
+            share.ToTable("Shares");
+            share.HasKey(x => x.Sequence);
+            share.HasIndex(x => new { x.OperationId, x.Id }).IsUnique();
+            share.HasIndex(x => new { x.Recipient, x.Record });
+            share.Property(x => x.Id).HasMaxLength(64);
+            share.Property(x => x.OperationId).HasMaxLength(64);
+            share.Property(x => x.Record).HasMaxLength(200);
+            share.Property(x => x.Purpose).HasMaxLength(500);
+            share.Property(x => x.SharedBy).HasMaxLength(100);
+            share.ComplexProperty(x => x.Handling, handling => handling.Property(x => x.Restrictions).HasMaxLength(1000));
+            share.Ignore(x => x.Name);
         });
 
         modelBuilder.Entity<OutboxMessage>(outbox =>

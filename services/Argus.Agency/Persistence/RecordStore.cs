@@ -23,12 +23,12 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
     {
         access.RequireJustifiedRead();
         var operation = await RequireOperationAsync(operationId, cancellationToken);
-        if (!access.MayRead(operation))
+        if (!await access.MayReadAsync(operation, cancellationToken))
         {
-            throw new ResourceNotFoundException(operation.Name);
+            throw new ResourceNotFoundException(operation.Name); // exactly as if it did not exist
         }
 
-        await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, operation.Name));
+        await log.ConsultedAsync(access.ReadEvent(operation.Name));
         return operation;
     }
 
@@ -59,12 +59,12 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
             cache.Put(record);
         }
 
-        if (!access.MayRead(record))
+        if (!await access.MayReadAsync(record, cancellationToken))
         {
             throw new ResourceNotFoundException(name); // exactly as if it did not exist
         }
 
-        await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, name));
+        await log.ConsultedAsync(access.ReadEvent(name));
         return record;
     }
 
@@ -72,11 +72,14 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
         where T : OperationRecord =>
         db.Set<T>().AnyAsync(x => x.OperationId == operationId && x.Id == id, cancellationToken);
 
+    /// <summary>The operations the caller may list.</summary>
+    public IQueryable<Operation> VisibleOperations() => access.Visible(db.Operations.AsNoTracking());
+
     /// <summary>Records of one operation, or of all (<see cref="ResourceNames.AnyOperation"/>), in creation order.</summary>
-    public Task<Page<T>> ListAsync<T>(string operationId, PageRequest page, string query, CancellationToken cancellationToken)
+    public Task<Page<T>> ListAsync<T>(string operationId, string collection, PageRequest page, string query, CancellationToken cancellationToken)
         where T : OperationRecord
     {
-        var records = db.Set<T>().AsNoTracking();
+        var records = access.Visible(db.Set<T>().AsNoTracking(), collection);
         if (operationId != ResourceNames.AnyOperation)
         {
             records = records.Where(x => x.OperationId == operationId);
@@ -89,19 +92,13 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
     public async Task<Page<T>> PageAsync<T>(IQueryable<T> records, PageRequest page, string query, CancellationToken cancellationToken)
         where T : Record
     {
+        // Callers pass records already filtered to what the caller may see (RecordAccess.Visible),
+        // so a partner learns nothing of the rest, not even from the number of pages.
         access.RequireJustifiedRead();
-        if (access.CallerIsPartner)
-        {
-            // A partner lists only what is shared with it, filtered in the query so that not even
-            // the number of pages tells it about the rest; with no shares yet, that is nothing.
-            return new Page<T>([], "");
-        }
-
         var result = await ReadPageAsync(records, page, query, cancellationToken);
         if (result.Items.Count > 0)
         {
-            await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, $"list {query}",
-                Details: string.Join(' ', result.Items.Select(r => r.Name))));
+            await log.ConsultedAsync(access.ReadEvent($"list {query}", string.Join(' ', result.Items.Select(r => r.Name))));
         }
 
         return result;

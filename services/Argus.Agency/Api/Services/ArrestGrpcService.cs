@@ -26,7 +26,7 @@ internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdi
     {
         var operationId = ResourceNames.Parent(request.Parent, "parent", allowAny: true);
         var page = PageRequest.From(request.PageSize, request.PageToken, request.Parent);
-        var result = await store.ListAsync<Arrest>(operationId, page, request.Parent, context.CancellationToken);
+        var result = await store.ListAsync<Arrest>(operationId, Arrest.Collection, page, request.Parent, context.CancellationToken);
         var response = new Proto.ListArrestsResponse { NextPageToken = result.NextPageToken };
         response.Arrests.AddRange(result.Items.Select(ArrestMapping.ToProto));
         return response;

@@ -27,7 +27,7 @@ internal sealed class EvidenceGrpcService(RecordStore store, TimeProvider clock)
     {
         var operationId = ResourceNames.Parent(request.Parent, "parent", allowAny: true);
         var page = PageRequest.From(request.PageSize, request.PageToken, request.Parent);
-        var result = await store.ListAsync<EvidenceItem>(operationId, page, request.Parent, context.CancellationToken);
+        var result = await store.ListAsync<EvidenceItem>(operationId, EvidenceItem.Collection, page, request.Parent, context.CancellationToken);
         var response = new Proto.ListEvidenceItemsResponse { NextPageToken = result.NextPageToken };
         response.EvidenceItems.AddRange(result.Items.Select(EvidenceMapping.ToProto));
         return response;

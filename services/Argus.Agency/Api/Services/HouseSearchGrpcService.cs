@@ -25,7 +25,7 @@ internal sealed class HouseSearchGrpcService(RecordStore store, IJurisdiction ju
     {
         var operationId = ResourceNames.Parent(request.Parent, "parent", allowAny: true);
         var page = PageRequest.From(request.PageSize, request.PageToken, request.Parent);
-        var result = await store.ListAsync<HouseSearch>(operationId, page, request.Parent, context.CancellationToken);
+        var result = await store.ListAsync<HouseSearch>(operationId, HouseSearch.Collection, page, request.Parent, context.CancellationToken);
         var response = new Proto.ListHouseSearchesResponse { NextPageToken = result.NextPageToken };
         response.HouseSearches.AddRange(result.Items.Select(HouseSearchMapping.ToProto));
         return response;

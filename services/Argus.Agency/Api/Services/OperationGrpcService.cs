@@ -32,7 +32,7 @@ internal sealed class OperationGrpcService(RecordStore store, IJurisdiction juri
 
         var query = $"status={request.Status}";
         var page = PageRequest.From(request.PageSize, request.PageToken, query);
-        var operations = store.Db.Operations.AsNoTracking();
+        var operations = store.VisibleOperations();
         if (status is { } wanted)
         {
             operations = operations.Where(x => x.Status == wanted);

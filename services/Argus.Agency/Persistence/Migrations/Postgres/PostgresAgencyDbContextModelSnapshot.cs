@@ -599,6 +599,73 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.ToTable("Operations");
                 });
 
+            modelBuilder.Entity("Argus.Agency.Domain.Sharing.Share", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<DateTimeOffset>("CreateTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("OperationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Record")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RevokeTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SharedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.Sharing.Share.Handling#Handling", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Code")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<string>("Restrictions")
+                                .HasMaxLength(1000)
+                                .HasColumnType("character varying(1000)");
+                        });
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("OperationId", "Id")
+                        .IsUnique();
+
+                    b.HasIndex("Recipient", "Record");
+
+                    b.ToTable("Shares", (string)null);
+                });
+
             modelBuilder.Entity("Argus.Agency.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Sequence")

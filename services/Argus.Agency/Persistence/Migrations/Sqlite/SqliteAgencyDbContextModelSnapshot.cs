@@ -584,6 +584,71 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.ToTable("Operations");
                 });
 
+            modelBuilder.Entity("Argus.Agency.Domain.Sharing.Share", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("CreateTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OperationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Record")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("RevokeTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SharedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.Sharing.Share.Handling#Handling", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Code")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Restrictions")
+                                .HasMaxLength(1000)
+                                .HasColumnType("TEXT");
+                        });
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("OperationId", "Id")
+                        .IsUnique();
+
+                    b.HasIndex("Recipient", "Record");
+
+                    b.ToTable("Shares", (string)null);
+                });
+
             modelBuilder.Entity("Argus.Agency.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Sequence")

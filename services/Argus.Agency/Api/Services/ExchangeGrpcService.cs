@@ -1,0 +1,141 @@
+using Argus.Agency.Api.Mapping;
+using Argus.Agency.Audit;
+using Argus.Agency.Domain;
+using Argus.Agency.Domain.Arrests;
+using Argus.Agency.Domain.Evidence;
+using Argus.Agency.Domain.HouseSearches;
+using Argus.Agency.Domain.Operations;
+using Argus.Agency.Domain.Sharing;
+using Argus.Agency.Persistence;
+using Argus.Client.Security;
+using Argus.Hosting.Errors;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Proto = Argus.Exchange.V1;
+using ProtoCommon = Argus.Common.V1;
+using Shared = Argus.Agency.Domain.Shared;
+
+namespace Argus.Agency.Api.Services;
+
+/// <summary>The owner shares its records with partner agencies, and revokes what it shared.</summary>
+[Authorize(ArgusScopes.Exchange)]
+internal sealed class ExchangeGrpcService(RecordStore store, RecordAccess access, ProcessingLog log, Caller caller, IJurisdiction jurisdiction, TimeProvider clock)
+    : Proto.ExchangeService.ExchangeServiceBase
+{
+    public override async Task<Proto.ShareRecordResponse> ShareRecord(Proto.ShareRecordRequest request, ServerCallContext context)
+    {
+        OwnerOnly();
+        var proposal = request.Share ?? throw FieldErrors.Invalid("share", "is required.");
+        var errors = new FieldErrors();
+        var recipient = Input.Enum<ProtoCommon.AgencyCode, Shared.AgencyCode>(proposal.Recipient, "share.recipient", errors);
+        errors.Check(recipient == default || recipient != jurisdiction.Agency, "share.recipient", "is this agency itself; name a partner agency.");
+        var handling = CommonMapping.ToDomain(proposal.Handling, "share.handling", errors);
+        var purpose = Input.Text(proposal.Purpose, "share.purpose", errors, 500, required: true);
+        var (operationId, record) = SharedRecord(proposal.Record, errors);
+        errors.ThrowIfAny();
+        await RequireExistsAsync(operationId, record, context.CancellationToken);
+
+        var share = new Share
+        {
+            Id = ResourceNames.NewId(),
+            OperationId = operationId,
+            Record = record,
+            Recipient = recipient,
+            Handling = handling,
+            Purpose = purpose,
+            SharedBy = caller.ClientId,
+            CreateTime = Input.TruncateToMicroseconds(clock.GetUtcNow()),
+        };
+        store.Db.Shares.Add(share);
+        await log.SaveWithEntryAsync(store.Db, new ProcessingEvent(ProcessingAction.Disclosure, record,
+            $"shared as {share.Name} under {handling.Code}: {purpose}", [recipient.ToString().ToLowerInvariant()]), context.CancellationToken);
+        return new() { Share = ToProto(share) };
+    }
+
+    public override async Task<Proto.RevokeShareResponse> RevokeShare(Proto.RevokeShareRequest request, ServerCallContext context)
+    {
+        OwnerOnly();
+        var (operationId, id) = ResourceNames.Child(request.Name, Share.Collection, "name");
+        var share = await store.Db.Shares.FirstOrDefaultAsync(s => s.OperationId == operationId && s.Id == id, context.CancellationToken)
+            ?? throw new ResourceNotFoundException(request.Name);
+        if (share.RevokeTime is null)
+        {
+            share.RevokeTime = Input.TruncateToMicroseconds(clock.GetUtcNow());
+            await log.SaveWithEntryAsync(store.Db, new ProcessingEvent(ProcessingAction.Alteration, share.Record, $"share {share.Name} revoked",
+                [share.Recipient.ToString().ToLowerInvariant()]), context.CancellationToken);
+        }
+
+        return new() { Share = ToProto(share) };
+    }
+
+    public override async Task<Proto.ListSharesResponse> ListShares(Proto.ListSharesRequest request, ServerCallContext context)
+    {
+        OwnerOnly();
+        var operationId = ResourceNames.Parent(request.Parent, "parent", allowAny: false);
+        var shares = await store.Db.Shares.AsNoTracking().Where(s => s.OperationId == operationId).OrderBy(s => s.Sequence).ToListAsync(context.CancellationToken);
+        var response = new Proto.ListSharesResponse();
+        response.Shares.AddRange(shares.Select(ToProto));
+        return response;
+    }
+
+    /// <summary>Only the owner shares; onward sharing by a partner is refused outright.</summary>
+    private void OwnerOnly()
+    {
+        if (access.CallerIsPartner)
+        {
+            throw new AccessDeniedException("Only the owning agency shares its records; a partner may not pass them on.");
+        }
+    }
+
+    private static (string OperationId, string Record) SharedRecord(string name, FieldErrors errors)
+    {
+        var parts = name.Split('/');
+        if (parts is ["operations", var operation] && ResourceNames.IsValidOperationId(operation))
+        {
+            return (operation, name);
+        }
+
+        if (parts is ["operations", var op, HouseSearch.Collection or Arrest.Collection or EvidenceItem.Collection, _])
+        {
+            return (op, name);
+        }
+
+        errors.Add("share.record", "must name an operation (\"operations/argus\") or one of its house searches, arrests or evidence items.");
+        return ("", "");
+    }
+
+    private async Task RequireExistsAsync(string operationId, string record, CancellationToken cancellationToken)
+    {
+        await store.RequireOperationAsync(operationId, cancellationToken);
+        var parts = record.Split('/');
+        if (parts.Length == 2)
+        {
+            return;
+        }
+
+        var exists = parts[2] switch
+        {
+            HouseSearch.Collection => await store.ExistsAsync<HouseSearch>(operationId, parts[3], cancellationToken),
+            Arrest.Collection => await store.ExistsAsync<Arrest>(operationId, parts[3], cancellationToken),
+            _ => await store.ExistsAsync<EvidenceItem>(operationId, parts[3], cancellationToken),
+        };
+        if (!exists)
+        {
+            throw new ResourceNotFoundException(record);
+        }
+    }
+
+    private static Proto.Share ToProto(Share share) => new()
+    {
+        Name = share.Name,
+        Record = share.Record,
+        Recipient = CommonMapping.ToProto(share.Recipient),
+        Handling = CommonMapping.ToProto(share.Handling),
+        Purpose = share.Purpose,
+        SharedBy = share.SharedBy,
+        CreateTime = Timestamp.FromDateTimeOffset(share.CreateTime),
+        RevokeTime = share.RevokeTime is { } revoked ? Timestamp.FromDateTimeOffset(revoked) : null,
+    };
+}
