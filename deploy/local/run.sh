@@ -75,20 +75,31 @@ for _ in $(seq 1 120); do
 done
 argus clients list >/dev/null || { argus_log "the identity server did not come up; see $state/logs/identity.log"; exit 1; }
 
-# register ID ARGS...: a client, unless it exists already (run.sh may run again on the same data).
+# register ID ARGS...: a client; when it exists already (run.sh ran before on the same data), bring
+# its audiences and scopes up to date instead.
 register() {
-  local id=$1
+  local id=$1 update=()
   shift
-  argus clients show "$id" >/dev/null 2>&1 || argus clients create "$id" "$@" >/dev/null
+  if ! argus clients show "$id" >/dev/null 2>&1; then
+    argus clients create "$id" "$@" >/dev/null
+    return
+  fi
+  while (($#)); do
+    case $1 in --audience | --scope) update+=("$1" "$2"); shift ;; esac
+    shift
+  done
+  argus clients update "$id" "${update[@]}" >/dev/null
 }
 register argus-nl --kind agency-service --agency nl --auth mtls --cert "$pki/argus-nl.crt" --display-name "Netherlands agency service" \
   --audience urn:argus:agency:be --scope argus.exchange
 register argus-be --kind agency-service --agency be --auth mtls --cert "$pki/argus-be.crt" --display-name "Belgium agency service" \
-  --audience urn:argus:agency:nl --scope argus.exchange
+  --audience urn:argus:agency:nl --scope argus.exchange \
+  --scope argus.operations.read --scope argus.searches.read --scope argus.arrests.read --scope argus.evidence.read
 register partner-demo --kind partner-system --auth mtls --cert "$pki/partner-demo.crt" --display-name "Demo partner system" \
   --audience urn:argus:agency:nl --audience urn:argus:agency:be \
   --scope argus.operations.read --scope argus.operations.write --scope argus.searches.read --scope argus.searches.write \
-  --scope argus.arrests.read --scope argus.arrests.write --scope argus.evidence.read --scope argus.evidence.write --scope argus.admin.read
+  --scope argus.arrests.read --scope argus.arrests.write --scope argus.evidence.read --scope argus.evidence.write --scope argus.admin.read \
+  --scope argus.exchange
 
 register argus-auditor --kind partner-system --auth secret --display-name "Data protection auditor" \
   --audience urn:argus:agency:nl --audience urn:argus:agency:be --scope argus.admin.read
@@ -141,6 +152,7 @@ TXT
 set +e
 dotnet "$(bin Argus.Scenario Argus.Scenario)" --nl "https://127.0.0.1:$nl_port" --be "https://127.0.0.1:$be_port" \
   --identity "$issuer" --ca "$pki/ca.crt" --client-id partner-demo --cert "$pki/partner-demo.crt" --key "$pki/partner-demo.key" \
+  --belgium-client-id argus-be --belgium-cert "$pki/argus-be.crt" --belgium-key "$pki/argus-be.key" \
   --wait-seconds 60
 status=$?
 # The processing logs (Art. 25) must verify: every step above left hash-chained entries.

@@ -3,6 +3,7 @@ using Argus.Client;
 using Argus.Common.V1;
 using Argus.Connectivity.V1;
 using Argus.Evidence.V1;
+using Argus.Exchange.V1;
 using Argus.Operations.V1;
 using Argus.Searches.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -17,7 +18,7 @@ namespace Argus.Scenario;
 /// arrests 30 people and seizes 28 firearms, drugs and drug labs; Belgium searches 200 premises in
 /// Antwerp and arrests 48. Every record is read back and compared with what was created.
 /// </summary>
-internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClient anonymous, ScenarioSteps steps)
+internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClient anonymous, AgencyClient belgiumAtNl, ScenarioSteps steps)
 {
     private const string OperationId = "argus";
     private static readonly DateTimeOffset ActionDay = new(2021, 3, 9, 5, 0, 0, TimeSpan.Zero);
@@ -80,6 +81,57 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
         await steps.RunAsync("An arrest with an invalid BSN is refused, naming the field", () => InvalidBsnIsRefusedAsync(nl));
         await steps.RunAsync("A retried create returns the first record, not a duplicate", () => RetryIsIdempotentAsync(nl, nlArrests, firstArrestRequest));
         await steps.RunAsync("A custody update with the current etag succeeds; with a stale etag it is refused", () => StaleEtagIsRefusedAsync(nl, nlArrests));
+
+        await steps.RunAsync("NL shares operation Argus with Belgium under H2", async () =>
+        {
+            var shares = await nl.Exchange.ListSharesAsync(new ListSharesRequest { Parent = $"operations/{OperationId}" });
+            if (!shares.Shares.Any(s => s.Recipient == AgencyCode.Be && s.RevokeTime is null && s.Record == $"operations/{OperationId}"))
+            {
+                await nl.Exchange.ShareRecordAsync(new ShareRecordRequest
+                {
+                    Share = new Share
+                    {
+                        Record = $"operations/{OperationId}",
+                        Recipient = AgencyCode.Be,
+                        Handling = new Handling { Code = HandlingCode.H2 },
+                        Purpose = "JIT Argus: Belgian follow-up of the Dutch arrests and seizures",
+                    },
+                });
+            }
+        });
+        await steps.RunAsync("Belgium reads the shared Dutch arrests with a justification", async () =>
+        {
+            var justified = new Metadata { { "x-argus-justification", "Antwerp suspects linked by Sky ECC handles" } };
+            var listed = await belgiumAtNl.Arrests.ListArrestsAsync(new ListArrestsRequest { Parent = $"operations/{OperationId}", PageSize = 100 }, justified);
+            Check(listed.Arrests.Count == 30, $"Belgium sees {listed.Arrests.Count} of the 30 Dutch arrests");
+            var one = await belgiumAtNl.Arrests.GetArrestAsync(new GetArrestRequest { Name = listed.Arrests[0].Name }, justified);
+            Check(one.Arrest.Name == listed.Arrests[0].Name, "the shared arrest did not read back");
+        });
+        await steps.RunAsync("Belgium reading without a justification is refused", async () =>
+        {
+            try
+            {
+                await belgiumAtNl.Arrests.ListArrestsAsync(new ListArrestsRequest { Parent = $"operations/{OperationId}" });
+                Check(false, "an unjustified read was answered");
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+            {
+            }
+        });
+        await steps.RunAsync("Belgium passing the H2 records on is refused (PermissionDenied)", async () =>
+        {
+            try
+            {
+                await belgiumAtNl.Exchange.ShareRecordAsync(new ShareRecordRequest
+                {
+                    Share = new Share { Record = $"operations/{OperationId}", Recipient = AgencyCode.Nl, Handling = new Handling { Code = HandlingCode.H2 }, Purpose = "onward" },
+                });
+                Check(false, "onward sharing was accepted");
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
+            {
+            }
+        });
 
         await steps.RunAsync("Each service's lists match what was recorded", async () =>
         {

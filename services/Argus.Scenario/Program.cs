@@ -21,6 +21,18 @@ var credentials = new ClientCredentials
 using var tokens = new AccessTokenSource(credentials);
 using var nl = AgencyClient.For(nlAddress, "nl", tokens, credentials);
 using var be = AgencyClient.For(beAddress, "be", tokens, credentials);
+
+// Belgium's own agency service identity, reading what the Netherlands shares with it.
+var belgianCredentials = new ClientCredentials
+{
+    TokenEndpoint = credentials.TokenEndpoint,
+    ClientId = Option("--belgium-client-id") ?? "argus-be",
+    Certificate = ClientCredentials.LoadCertificate(Option("--belgium-cert") ?? throw new ArgumentException("--belgium-cert is required"),
+        Option("--belgium-key") ?? throw new ArgumentException("--belgium-key is required")),
+    CaCertificate = ca,
+};
+using var belgianTokens = new AccessTokenSource(belgianCredentials);
+using var belgiumAtNl = AgencyClient.For(nlAddress, "nl", belgianTokens, belgianCredentials);
 using var anonymous = new AgencyClient(nlAddress, new ArgusChannelOptions { CaCertificate = ca });
 if (!await ServingAsync(nl, "Netherlands", nlAddress) || !await ServingAsync(be, "Belgium", beAddress))
 {
@@ -29,7 +41,7 @@ if (!await ServingAsync(nl, "Netherlands", nlAddress) || !await ServingAsync(be,
 
 Console.WriteLine($"Calling as {credentials.ClientId}, mutual TLS with {credentials.Certificate.Subject}; tokens bound to that certificate.");
 var steps = new ScenarioSteps();
-var scenario = new ArgusScenario(nl, be, anonymous, steps);
+var scenario = new ArgusScenario(nl, be, anonymous, belgiumAtNl, steps);
 await scenario.RunAsync();
 scenario.Summary.Print();
 Console.WriteLine();
