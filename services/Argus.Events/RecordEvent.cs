@@ -59,6 +59,16 @@ public sealed record EvidenceRegistered(Guid EventId, string Owner, string Recor
 [MessageUrn("argus:evidence-updated:v1", useDefaultPrefix: false)]
 public sealed record EvidenceUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
 
+/// <summary>The owner shared <see cref="IRecordEvent.Record"/> (a record, or an operation and all its records) with the agency the event is routed to.</summary>
+[EntityName("argus.record-shared")]
+[MessageUrn("argus:record-shared:v1", useDefaultPrefix: false)]
+public sealed record RecordShared(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
+/// <summary>The owner revoked a share: the recipient must drop what it kept of <see cref="IRecordEvent.Record"/>.</summary>
+[EntityName("argus.share-revoked")]
+[MessageUrn("argus:share-revoked:v1", useDefaultPrefix: false)]
+public sealed record ShareRevoked(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
 /// <summary>Every event type, for topology set-up and for reading outbox rows back.</summary>
 public static class RecordEvents
 {
@@ -66,6 +76,7 @@ public static class RecordEvents
     [
         typeof(OperationOpened), typeof(OperationUpdated), typeof(HouseSearchRecorded), typeof(HouseSearchUpdated),
         typeof(ArrestRecorded), typeof(ArrestUpdated), typeof(EvidenceRegistered), typeof(EvidenceUpdated),
+        typeof(RecordShared), typeof(ShareRevoked),
     ];
 
     public static Type? Find(string name) => All.FirstOrDefault(t => t.Name == name);

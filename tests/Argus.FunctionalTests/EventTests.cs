@@ -1,5 +1,6 @@
 using Argus.Arrests.V1;
 using Argus.Client.Security;
+using Argus.Events;
 using Argus.Hosting.Persistence;
 using Argus.Netherlands;
 using Argus.Testing;
@@ -20,7 +21,7 @@ public sealed class EventTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         identity = await RunningIdentity.StartAsync();
-        var writer = await identity.RegisterAsync("event-writer", [ArgusAudiences.Agency("nl")], AgencyFixture.RecordScopes);
+        var writer = await identity.RegisterAsync("event-writer", [ArgusAudiences.Agency("nl")], [.. AgencyFixture.RecordScopes, ArgusScopes.Exchange]);
         nl = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, identity, writer, extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"]);
     }
 
@@ -79,6 +80,33 @@ public sealed class EventTests : IAsyncLifetime
         var duplicates = deliveries.Count - deliveries.Select(e => e.MessageId).Distinct().Count();
         Console.WriteLine($"broker outage: {created.Count} arrests written while down, {deliveries.Select(e => e.MessageId).Distinct().Count()} events delivered, {duplicates} duplicate deliveries");
         Assert.Equal(created.Count, deliveries.Select(e => e.Record).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Only_what_is_shared_with_belgium_reaches_belgiums_queue()
+    {
+        await using var belgian = await EventSubscriber.StartAsync("be", "argus.record-shared", "argus.arrest-recorded", "argus.share-revoked");
+        var shared = await OpenOperationAsync();
+        var unshared = await OpenOperationAsync();
+        var share = (await nl.Client.Exchange.ShareRecordAsync(new Exchange.V1.ShareRecordRequest
+        {
+            Share = new Exchange.V1.Share
+            {
+                Record = shared,
+                Recipient = Common.V1.AgencyCode.Be,
+                Handling = new Common.V1.Handling { Code = Common.V1.HandlingCode.H2 },
+                Purpose = "Joint investigation Argus",
+            },
+        })).Share;
+
+        var visible = (await nl.Client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = shared, Arrest = Records.Arrest(Records.DutchSuspect()) })).Arrest.Name;
+        var invisible = (await nl.Client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = unshared, Arrest = Records.Arrest(Records.DutchSuspect()) })).Arrest.Name;
+        await nl.Client.Exchange.RevokeShareAsync(new Exchange.V1.RevokeShareRequest { Name = share.Name });
+
+        await belgian.WaitForAsync(received => received.Any(e => e.Exchange == "argus.share-revoked" && e.Record == shared), TimeSpan.FromSeconds(20));
+        Assert.Contains(belgian.Received, e => e.Exchange == "argus.record-shared" && e.Record == shared);
+        Assert.Contains(belgian.Received, e => e.Exchange == "argus.arrest-recorded" && e.Record == visible);
+        Assert.DoesNotContain(belgian.Received, e => e.Record == invisible);
     }
 
     private async Task<string> OpenOperationAsync() =>

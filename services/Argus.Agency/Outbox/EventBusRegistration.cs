@@ -39,6 +39,8 @@ internal static class EventBusRegistration
                 Direct<ArrestUpdated>(rabbit);
                 Direct<EvidenceRegistered>(rabbit);
                 Direct<EvidenceUpdated>(rabbit);
+                Direct<RecordShared>(rabbit);
+                Direct<ShareRevoked>(rabbit);
             });
         });
         // The service serves while the broker is down; the relay keeps the events until it is back.

@@ -170,7 +170,7 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
         record.RequestId = key?.RequestId;
         record.RequestFingerprint = key?.Fingerprint;
         db.Add(record);
-        AddEvent(record, created: true, now);
+        await AddEventsAsync(record, created: true, now, cancellationToken);
         try
         {
             await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Collection, record.Name), cancellationToken);
@@ -190,9 +190,26 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
         }
     }
 
-    /// <summary>The change's event for the owner's own integrators, in the same transaction as the change.</summary>
-    private void AddEvent(Record record, bool created, DateTimeOffset now) =>
-        db.OutboxMessages.Add(RecordEventFactory.ToOutbox(RecordEventFactory.For(record, created, now), jurisdiction.Agency.ToString().ToLowerInvariant(), now));
+    /// <summary>
+    /// The change's event, in the same transaction as the change: for the owner's own integrators,
+    /// and for every partner the record is shared with (the record itself or its whole operation).
+    /// </summary>
+    private async Task AddEventsAsync(Record record, bool created, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var routes = new List<string> { jurisdiction.Agency.ToString().ToLowerInvariant() };
+        var operation = record is OperationRecord child ? Operation.ResourceName(child.OperationId) : record.Name;
+        routes.AddRange((await db.Shares.AsNoTracking()
+                .Where(s => s.RevokeTime == null && (s.Record == record.Name || s.Record == operation))
+                .Select(s => s.Recipient)
+                .Distinct()
+                .ToListAsync(cancellationToken))
+            .Select(r => r.ToString().ToLowerInvariant()));
+        foreach (var route in routes)
+        {
+            // One event id per copy: each is its own message for its own recipient.
+            db.OutboxMessages.Add(RecordEventFactory.ToOutbox(RecordEventFactory.For(record, created, now), route, now));
+        }
+    }
 
     /// <summary>
     /// Loads a record for change, checks the caller's etag, applies the change and saves it as a new
@@ -210,7 +227,7 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
         await apply(record);
         record.Version++;
         record.UpdateTime = Input.TruncateToMicroseconds(clock.GetUtcNow());
-        AddEvent(record, created: false, record.UpdateTime);
+        await AddEventsAsync(record, created: false, record.UpdateTime, cancellationToken);
         try
         {
             await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Alteration, name, Details: "fields: " + string.Join(',', fields)), cancellationToken);

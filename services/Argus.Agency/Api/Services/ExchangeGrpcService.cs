@@ -6,7 +6,9 @@ using Argus.Agency.Domain.Evidence;
 using Argus.Agency.Domain.HouseSearches;
 using Argus.Agency.Domain.Operations;
 using Argus.Agency.Domain.Sharing;
+using Argus.Agency.Outbox;
 using Argus.Agency.Persistence;
+using Argus.Events;
 using Argus.Client.Security;
 using Argus.Hosting.Errors;
 using Google.Protobuf.WellKnownTypes;
@@ -21,7 +23,7 @@ namespace Argus.Agency.Api.Services;
 
 /// <summary>The owner shares its records with partner agencies, and revokes what it shared.</summary>
 [Authorize(ArgusScopes.Exchange)]
-internal sealed class ExchangeGrpcService(RecordStore store, RecordAccess access, ProcessingLog log, Caller caller, IJurisdiction jurisdiction, TimeProvider clock)
+internal sealed class ExchangeGrpcService(RecordStore store, RecordAccess access, ProcessingLog log, Caller caller, OutboxSignal outbox, IJurisdiction jurisdiction, TimeProvider clock)
     : Proto.ExchangeService.ExchangeServiceBase
 {
     public override async Task<Proto.ShareRecordResponse> ShareRecord(Proto.ShareRecordRequest request, ServerCallContext context)
@@ -49,8 +51,11 @@ internal sealed class ExchangeGrpcService(RecordStore store, RecordAccess access
             CreateTime = Input.TruncateToMicroseconds(clock.GetUtcNow()),
         };
         store.Db.Shares.Add(share);
+        var shared = new RecordShared(Guid.CreateVersion7(), jurisdiction.Agency.ToString().ToLowerInvariant(), record, 1, handling.Code.ToString(), share.CreateTime);
+        store.Db.OutboxMessages.Add(RecordEventFactory.ToOutbox(shared, recipient.ToString().ToLowerInvariant(), share.CreateTime));
         await log.SaveWithEntryAsync(store.Db, new ProcessingEvent(ProcessingAction.Disclosure, record,
             $"shared as {share.Name} under {handling.Code}: {purpose}", [recipient.ToString().ToLowerInvariant()]), context.CancellationToken);
+        outbox.Notify();
         return new() { Share = ToProto(share) };
     }
 
@@ -63,8 +68,11 @@ internal sealed class ExchangeGrpcService(RecordStore store, RecordAccess access
         if (share.RevokeTime is null)
         {
             share.RevokeTime = Input.TruncateToMicroseconds(clock.GetUtcNow());
+            var revoked = new ShareRevoked(Guid.CreateVersion7(), jurisdiction.Agency.ToString().ToLowerInvariant(), share.Record, 1, share.Handling.Code.ToString(), share.RevokeTime.Value);
+            store.Db.OutboxMessages.Add(RecordEventFactory.ToOutbox(revoked, share.Recipient.ToString().ToLowerInvariant(), share.RevokeTime.Value));
             await log.SaveWithEntryAsync(store.Db, new ProcessingEvent(ProcessingAction.Alteration, share.Record, $"share {share.Name} revoked",
                 [share.Recipient.ToString().ToLowerInvariant()]), context.CancellationToken);
+            outbox.Notify();
         }
 
         return new() { Share = ToProto(share) };
