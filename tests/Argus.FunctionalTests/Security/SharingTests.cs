@@ -99,6 +99,37 @@ public abstract class SharingTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(["share.handling.restrictions", "share.purpose", "share.recipient"], Records.ViolatedFields(refused).Order());
     }
 
+    [Fact]
+    public async Task A_partner_catches_up_from_its_cursor_with_what_was_shared_and_nothing_else()
+    {
+        var (operation, first, _) = await TwoArrestsAsync();
+        var (_, elsewhere, _) = await TwoArrestsAsync();
+        await ShareAsync(operation, HandlingCode.H2);
+        var start = await SyncAsync(0);
+        var cursor = start.Count > 0 ? start[^1].Cursor : 0;
+
+        var later = (await nl.Client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = operation, Arrest = Records.Arrest(Records.DutchSuspect()) })).Arrest.Name;
+        var caughtUp = await SyncAsync(cursor);
+
+        Assert.Contains(start, e => e.Event == "argus.record-shared" && e.Record == operation && e.HandlingCode == HandlingCode.H2);
+        Assert.DoesNotContain(start.Concat(caughtUp), e => e.Record == elsewhere || e.Record == first); // created before the share
+        Assert.Equal([("argus.arrest-recorded", later)], caughtUp.Select(e => (e.Event, e.Record)));
+        Assert.Empty(await SyncAsync(caughtUp[^1].Cursor));
+        Assert.True(caughtUp[0].Cursor > cursor);
+    }
+
+    private async Task<List<SyncResponse>> SyncAsync(long after)
+    {
+        using var call = belgium.Exchange.Sync(new SyncRequest { AfterCursor = after });
+        var events = new List<SyncResponse>();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            events.Add(call.ResponseStream.Current);
+        }
+
+        return events;
+    }
+
     private async Task<Share> ShareAsync(string record, HandlingCode code) =>
         (await nl.Client.Exchange.ShareRecordAsync(new ShareRecordRequest
         {

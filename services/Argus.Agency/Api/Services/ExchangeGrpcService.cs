@@ -88,6 +88,46 @@ internal sealed class ExchangeGrpcService(RecordStore store, RecordAccess access
         return response;
     }
 
+    public override async Task Sync(Proto.SyncRequest request, IServerStreamWriter<Proto.SyncResponse> responseStream, ServerCallContext context)
+    {
+        if (request.AfterCursor < 0)
+        {
+            throw FieldErrors.Invalid("after_cursor", "must not be negative.");
+        }
+
+        // The caller's routing key: its agency, or this agency for the owner's own callers.
+        var route = (access.CallerIsPartner ? caller.Agency! : jurisdiction.Agency.ToString()).ToLowerInvariant();
+        var cursor = request.AfterCursor;
+        while (true)
+        {
+            var page = await store.Db.OutboxMessages.AsNoTracking()
+                .Where(m => m.RoutingKey == route && m.Sequence > cursor)
+                .OrderBy(m => m.Sequence)
+                .Take(500)
+                .ToListAsync(context.CancellationToken);
+            foreach (var row in page)
+            {
+                var message = (IRecordEvent)RecordEventFactory.FromOutbox(row, out var type);
+                await responseStream.WriteAsync(new Proto.SyncResponse
+                {
+                    Cursor = row.Sequence,
+                    Event = EntityNames.Of(type),
+                    EventId = message.EventId.ToString(),
+                    Record = message.Record,
+                    Version = message.Version,
+                    HandlingCode = EnumMap<Shared.HandlingCode, ProtoCommon.HandlingCode>.Convert(System.Enum.Parse<Shared.HandlingCode>(message.HandlingCode)),
+                    OccurTime = Timestamp.FromDateTimeOffset(message.OccurredAt),
+                }, context.CancellationToken);
+                cursor = row.Sequence;
+            }
+
+            if (page.Count < 500)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Only the owner shares; onward sharing by a partner is refused outright.</summary>
     private void OwnerOnly()
     {
