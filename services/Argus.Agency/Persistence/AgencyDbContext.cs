@@ -90,7 +90,8 @@ public abstract class AgencyDbContext(DbContextOptions options) : DbContext(opti
             share.ToTable("Shares");
             share.HasKey(x => x.Sequence);
             share.HasIndex(x => new { x.OperationId, x.Id }).IsUnique();
-            share.HasIndex(x => new { x.Recipient, x.Record });
+            share.HasIndex(x => new { x.Recipient, x.Record }); // may this partner read it?
+            share.HasIndex(x => x.Record); // whom must a change of it be published to?
             share.Property(x => x.Id).HasMaxLength(64);
             share.Property(x => x.OperationId).HasMaxLength(64);
             share.Property(x => x.Record).HasMaxLength(200);

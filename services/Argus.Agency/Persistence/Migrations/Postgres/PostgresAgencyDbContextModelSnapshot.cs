@@ -658,6 +658,8 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
 
                     b.HasKey("Sequence");
 
+                    b.HasIndex("Record");
+
                     b.HasIndex("OperationId", "Id")
                         .IsUnique();
 

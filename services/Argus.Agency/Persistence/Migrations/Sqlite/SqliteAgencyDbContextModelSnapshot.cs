@@ -641,6 +641,8 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
 
                     b.HasKey("Sequence");
 
+                    b.HasIndex("Record");
+
                     b.HasIndex("OperationId", "Id")
                         .IsUnique();
 
