@@ -1,3 +1,4 @@
+using Argus.Agency.Domain.Shared;
 using Argus.Agency.Api.Services;
 using Argus.Agency.Domain;
 using Argus.Agency.Partners;
@@ -28,7 +29,7 @@ public static class AgencyHost
     public static async Task<WebApplication> BuildAsync(string[] args, IJurisdiction jurisdiction, string? contentRoot = null, CancellationToken cancellationToken = default)
     {
         var builder = ArgusServiceDefaults.CreateBuilder(args, contentRoot);
-        var code = jurisdiction.Agency.ToString().ToLowerInvariant();
+        var code = jurisdiction.Agency.Code();
         var dataDirectory = Path.GetFullPath(builder.Configuration["Argus:DataDirectory"] ?? "data", builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
 

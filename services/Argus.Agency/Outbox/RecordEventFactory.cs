@@ -4,6 +4,8 @@ using Argus.Agency.Domain.Arrests;
 using Argus.Agency.Domain.Evidence;
 using Argus.Agency.Domain.HouseSearches;
 using Argus.Agency.Domain.Operations;
+using Argus.Agency.Domain.Shared;
+using Argus.Agency.Domain.Sharing;
 using Argus.Events;
 
 namespace Argus.Agency.Outbox;
@@ -16,7 +18,7 @@ public static class RecordEventFactory
     public static IRecordEvent For(Record record, bool created, DateTimeOffset now)
     {
         var id = Guid.CreateVersion7();
-        var owner = record.OwnerAgency.ToString().ToLowerInvariant();
+        var owner = record.OwnerAgency.Code();
         var handling = record.Handling.Code.ToString();
         return (record, created) switch
         {
@@ -31,6 +33,14 @@ public static class RecordEventFactory
             _ => throw new InvalidOperationException($"No event for {record.GetType().Name}."),
         };
     }
+
+    /// <summary>The owner shared <paramref name="share"/>'s record (or operation) with its recipient.</summary>
+    public static RecordShared Shared(Share share, AgencyCode owner) =>
+        new(Guid.CreateVersion7(), owner.Code(), share.Record, 1, share.Handling.Code.ToString(), share.CreateTime);
+
+    /// <summary>The owner revoked <paramref name="share"/>.</summary>
+    public static ShareRevoked Revoked(Share share, AgencyCode owner) =>
+        new(Guid.CreateVersion7(), owner.Code(), share.Record, 1, share.Handling.Code.ToString(), share.RevokeTime ?? share.CreateTime);
 
     public static OutboxMessage ToOutbox(IRecordEvent message, string routingKey, DateTimeOffset now) => new()
     {

@@ -46,7 +46,7 @@ public sealed class PartnerClients : IDisposable
 
     private (Uri, AgencyClient) Create(AgencyCode partner)
     {
-        var code = partner.ToString().ToLowerInvariant();
+        var code = partner.Code();
         var address = configuration.GetSection($"{PartnerOptions.Section}:{partner}").Get<PartnerOptions>()?.Address
             ?? throw new PreconditionFailedException($"No address is configured for partner {code.ToUpperInvariant()} ({PartnerOptions.Section}:{partner}:Address).");
         var (credentials, tokens) = identity.Value;

@@ -1,3 +1,4 @@
+using Argus.Agency.Domain.Shared;
 using Argus.Agency.Api;
 using Argus.Agency.Api.Mapping;
 using Argus.Agency.Domain;
@@ -196,14 +197,14 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
     /// </summary>
     private async Task AddEventsAsync(Record record, bool created, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var routes = new List<string> { jurisdiction.Agency.ToString().ToLowerInvariant() };
+        var routes = new List<string> { jurisdiction.Agency.Code() };
         var operation = record is OperationRecord child ? Operation.ResourceName(child.OperationId) : record.Name;
         routes.AddRange((await db.Shares.AsNoTracking()
                 .Where(s => s.RevokeTime == null && (s.Record == record.Name || s.Record == operation))
                 .Select(s => s.Recipient)
                 .Distinct()
                 .ToListAsync(cancellationToken))
-            .Select(r => r.ToString().ToLowerInvariant()));
+            .Select(r => r.Code()));
         foreach (var route in routes)
         {
             // One event id per copy: each is its own message for its own recipient.

@@ -6,6 +6,7 @@ using Argus.Agency.Domain.Evidence;
 using Argus.Agency.Domain.HouseSearches;
 using Argus.Agency.Domain.Operations;
 using Argus.Agency.Domain.Sharing;
+using Argus.Agency.Domain.Shared;
 using Argus.Agency.Outbox;
 using Argus.Agency.Persistence;
 using Argus.Events;
@@ -51,10 +52,9 @@ internal sealed class ExchangeGrpcService(RecordStore store, RecordAccess access
             CreateTime = Input.TruncateToMicroseconds(clock.GetUtcNow()),
         };
         store.Db.Shares.Add(share);
-        var shared = new RecordShared(Guid.CreateVersion7(), jurisdiction.Agency.ToString().ToLowerInvariant(), record, 1, handling.Code.ToString(), share.CreateTime);
-        store.Db.OutboxMessages.Add(RecordEventFactory.ToOutbox(shared, recipient.ToString().ToLowerInvariant(), share.CreateTime));
+        store.Db.OutboxMessages.Add(RecordEventFactory.ToOutbox(RecordEventFactory.Shared(share, jurisdiction.Agency), recipient.Code(), share.CreateTime));
         await log.SaveWithEntryAsync(store.Db, new ProcessingEvent(ProcessingAction.Disclosure, record,
-            $"shared as {share.Name} under {handling.Code}: {purpose}", [recipient.ToString().ToLowerInvariant()]), context.CancellationToken);
+            $"shared as {share.Name} under {handling.Code}: {purpose}", [recipient.Code()]), context.CancellationToken);
         outbox.Notify();
         return new() { Share = ToProto(share) };
     }
@@ -68,10 +68,9 @@ internal sealed class ExchangeGrpcService(RecordStore store, RecordAccess access
         if (share.RevokeTime is null)
         {
             share.RevokeTime = Input.TruncateToMicroseconds(clock.GetUtcNow());
-            var revoked = new ShareRevoked(Guid.CreateVersion7(), jurisdiction.Agency.ToString().ToLowerInvariant(), share.Record, 1, share.Handling.Code.ToString(), share.RevokeTime.Value);
-            store.Db.OutboxMessages.Add(RecordEventFactory.ToOutbox(revoked, share.Recipient.ToString().ToLowerInvariant(), share.RevokeTime.Value));
+            store.Db.OutboxMessages.Add(RecordEventFactory.ToOutbox(RecordEventFactory.Revoked(share, jurisdiction.Agency), share.Recipient.Code(), share.RevokeTime.Value));
             await log.SaveWithEntryAsync(store.Db, new ProcessingEvent(ProcessingAction.Alteration, share.Record, $"share {share.Name} revoked",
-                [share.Recipient.ToString().ToLowerInvariant()]), context.CancellationToken);
+                [share.Recipient.Code()]), context.CancellationToken);
             outbox.Notify();
         }
 
