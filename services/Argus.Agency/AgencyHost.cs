@@ -46,7 +46,16 @@ public static class AgencyHost
         var database = builder.Services.AddArgusDatabase<AgencyDbContext, SqliteAgencyDbContext, PostgresAgencyDbContext>(
             builder.Configuration, Path.Combine(dataDirectory, $"argus-{code}.db"));
         builder.Services.AddScoped<RecordStore>();
-        builder.Services.AddEventBus(builder.Configuration);
+        builder.Services.AddScoped<SubjectMatcher>();
+        // Copies of what partners share need credentials to read it with and partners to read it from.
+        var replica = builder.Configuration[$"{AgencyCredentialsOptions.Section}:ClientId"] is { Length: > 0 }
+            && builder.Configuration.GetSection(PartnerOptions.Section).GetChildren().Any();
+        builder.Services.AddEventBus(builder.Configuration, code, replica);
+        if (replica)
+        {
+            builder.Services.AddReplica();
+        }
+
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<ProcessingLogWriter>();
         builder.Services.AddScoped<Caller>();
@@ -69,6 +78,8 @@ public static class AgencyHost
         app.MapGrpcService<ConnectivityGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<ExchangeGrpcService>();
+        app.MapGrpcService<ReplicaGrpcService>();
+        app.MapGrpcService<LookupGrpcService>();
         return app;
     }
 }

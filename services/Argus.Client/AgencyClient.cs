@@ -3,7 +3,9 @@ using Argus.Client.Security;
 using Argus.Connectivity.V1;
 using Argus.Evidence.V1;
 using Argus.Exchange.V1;
+using Argus.Lookup.V1;
 using Argus.Operations.V1;
+using Argus.Replica.V1;
 using Argus.Searches.V1;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -28,6 +30,8 @@ public sealed class AgencyClient : IDisposable
         Evidence = new EvidenceService.EvidenceServiceClient(invoker);
         Connectivity = new ConnectivityService.ConnectivityServiceClient(invoker);
         Exchange = new ExchangeService.ExchangeServiceClient(invoker);
+        Replica = new ReplicaService.ReplicaServiceClient(invoker);
+        Lookup = new LookupService.LookupServiceClient(invoker);
         Health = new Health.HealthClient(invoker);
     }
 
@@ -47,6 +51,12 @@ public sealed class AgencyClient : IDisposable
 
     public ExchangeService.ExchangeServiceClient Exchange { get; }
 
+    /// <summary>The copies this agency keeps of what partners shared with it.</summary>
+    public ReplicaService.ReplicaServiceClient Replica { get; }
+
+    /// <summary>Hit/no-hit lookups and their follow-ups.</summary>
+    public LookupService.LookupServiceClient Lookup { get; }
+
     public Health.HealthClient Health { get; }
 
     public void Dispose() => channel.Dispose();
@@ -60,6 +70,9 @@ public sealed class AgencyClient : IDisposable
             ("argus.arrests.v1.ArrestService", ["GetArrest", "ListArrests", "CreateArrest"]),
             ("argus.evidence.v1.EvidenceService", ["GetEvidenceItem", "ListEvidenceItems", "CreateEvidenceItem"]),
             ("argus.connectivity.v1.ConnectivityService", ["WhoAmI"]),
+            ("argus.exchange.v1.ExchangeService", ["ListShares", "Sync"]),
+            ("argus.replica.v1.ReplicaService", ["GetForeignRecord", "ListForeignRecords"]),
+            ("argus.lookup.v1.LookupService", ["GetFollowUp", "ListFollowUps"]),
             ("grpc.health.v1.Health", ["Check"]),
         ];
         return idempotent.SelectMany(s => s.Methods.Select(m => new MethodName { Service = s.Service, Method = m }));

@@ -3,28 +3,32 @@ using MassTransit;
 namespace Argus.Events;
 
 /// <summary>
-/// What every record event says. The routing key of the message is the agency it is meant for:
-/// the owner's own integrators ("nl"), or a partner the record is shared with ("be"). Exchanges are
+/// What every event says. The routing key of the message is the agency it is meant for: the
+/// owner's own integrators ("nl"), or a partner the record is shared with ("be"). Exchanges are
 /// direct, one per event type, named "argus.{event}".
 /// </summary>
-public interface IRecordEvent
+public interface IArgusEvent
 {
     /// <summary>Also the message id: a consumer that saw it before ignores it.</summary>
     Guid EventId { get; }
 
-    /// <summary>"nl" or "be": whose record it is.</summary>
+    /// <summary>"nl" or "be": whose record (or lookup) it is.</summary>
     string Owner { get; }
 
-    /// <summary>The record's resource name, e.g. "operations/argus/arrests/…"; fetch it over gRPC.</summary>
+    /// <summary>The resource on the owner's service the event is about, e.g. "operations/argus/arrests/…"; fetch it over gRPC.</summary>
     string Record { get; }
 
+    DateTimeOffset OccurredAt { get; }
+}
+
+/// <summary>An event about a record: its version and handling code after the change.</summary>
+public interface IRecordEvent : IArgusEvent
+{
     /// <summary>The record's version after the change (its etag without quotes).</summary>
     int Version { get; }
 
     /// <summary>"H0" … "H3".</summary>
     string HandlingCode { get; }
-
-    DateTimeOffset OccurredAt { get; }
 }
 
 [EntityName("argus.operation-opened")]
@@ -69,6 +73,35 @@ public sealed record RecordShared(Guid EventId, string Owner, string Record, int
 [MessageUrn("argus:share-revoked:v1", useDefaultPrefix: false)]
 public sealed record ShareRevoked(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
 
+/// <summary>
+/// Sent to a partner instead of the *-updated event when a record shared with it changes: under
+/// Directive 2016/680 Art. 7(3) the recipient of data later rectified is told, and its copy follows.
+/// </summary>
+[EntityName("argus.record-corrected")]
+[MessageUrn("argus:record-corrected:v1", useDefaultPrefix: false)]
+public sealed record RecordCorrected(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
+/// <summary>The owner erased the record: everyone who holds a copy erases it too. Version is the last one the record had.</summary>
+[EntityName("argus.record-erased")]
+[MessageUrn("argus:record-erased:v1", useDefaultPrefix: false)]
+public sealed record RecordErased(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+
+/// <summary>
+/// A partner (<paramref name="Requester"/>) asks for the details behind a hit. Routed to the owner's
+/// own key: its officers decide. <see cref="IArgusEvent.Record"/> is the follow-up, "lookups/{lookup}/followUps/{id}".
+/// </summary>
+[EntityName("argus.lookup-follow-up-requested")]
+[MessageUrn("argus:lookup-follow-up-requested:v1", useDefaultPrefix: false)]
+public sealed record LookupFollowUpRequested(Guid EventId, string Owner, string Record, string Requester, DateTimeOffset OccurredAt) : IArgusEvent;
+
+/// <summary>
+/// The owner's officer approved or refused a follow-up. Routed to the requester and to the owner.
+/// On approval the matched records are shared with the requester: RecordShared events follow.
+/// </summary>
+[EntityName("argus.lookup-follow-up-decided")]
+[MessageUrn("argus:lookup-follow-up-decided:v1", useDefaultPrefix: false)]
+public sealed record LookupFollowUpDecided(Guid EventId, string Owner, string Record, string Requester, bool Approved, DateTimeOffset OccurredAt) : IArgusEvent;
+
 /// <summary>Every event type, for topology set-up and for reading outbox rows back.</summary>
 public static class RecordEvents
 {
@@ -76,7 +109,8 @@ public static class RecordEvents
     [
         typeof(OperationOpened), typeof(OperationUpdated), typeof(HouseSearchRecorded), typeof(HouseSearchUpdated),
         typeof(ArrestRecorded), typeof(ArrestUpdated), typeof(EvidenceRegistered), typeof(EvidenceUpdated),
-        typeof(RecordShared), typeof(ShareRevoked),
+        typeof(RecordShared), typeof(ShareRevoked), typeof(RecordCorrected), typeof(RecordErased),
+        typeof(LookupFollowUpRequested), typeof(LookupFollowUpDecided),
     ];
 
     public static Type? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -36,7 +36,7 @@ internal sealed class OwnerOnlyChangesInterceptor : Interceptor
             if (method.StartsWith(service, StringComparison.Ordinal))
             {
                 var name = method.AsSpan(service.Length);
-                return name.StartsWith("Create") || name.StartsWith("Update");
+                return name.StartsWith("Create") || name.StartsWith("Update") || name.StartsWith("Delete");
             }
         }
 

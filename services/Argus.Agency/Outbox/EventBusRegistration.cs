@@ -1,3 +1,4 @@
+using Argus.Agency.Replica;
 using Argus.Events;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -13,7 +14,9 @@ namespace Argus.Agency.Outbox;
 /// </summary>
 internal static class EventBusRegistration
 {
-    public static bool AddEventBus(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="agency">This agency's code: the routing key its replica queue is bound with.</param>
+    /// <param name="replica">Whether this agency keeps copies of what partners share with it (it has credentials and partners).</param>
+    public static bool AddEventBus(this IServiceCollection services, IConfiguration configuration, string agency, bool replica)
     {
         services.AddSingleton<OutboxSignal>();
         if (configuration["Argus:RabbitMq:Uri"] is not { Length: > 0 } uri)
@@ -23,7 +26,12 @@ internal static class EventBusRegistration
 
         services.AddMassTransit(bus =>
         {
-            bus.UsingRabbitMq((_, rabbit) =>
+            if (replica)
+            {
+                bus.AddConsumer<ReplicaConsumer>();
+            }
+
+            bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(uri), host =>
                 {
@@ -41,12 +49,50 @@ internal static class EventBusRegistration
                 Direct<EvidenceUpdated>(rabbit);
                 Direct<RecordShared>(rabbit);
                 Direct<ShareRevoked>(rabbit);
+                Direct<RecordCorrected>(rabbit);
+                Direct<RecordErased>(rabbit);
+                Direct<LookupFollowUpRequested>(rabbit);
+                Direct<LookupFollowUpDecided>(rabbit);
+                if (replica)
+                {
+                    rabbit.ReceiveEndpoint(configuration["Argus:Replica:Queue"] ?? $"argus.{agency}.replica", endpoint =>
+                    {
+                        // Replicated across the cluster's nodes; its _error queue inherits the type.
+                        endpoint.SetQuorumQueue();
+                        // Bound by hand: only our routing key on each event's direct exchange.
+                        endpoint.ConfigureConsumeTopology = false;
+                        foreach (var type in RecordEvents.All.Where(t => typeof(IRecordEvent).IsAssignableFrom(t)))
+                        {
+                            endpoint.Bind(EntityNames.Of(type), binding =>
+                            {
+                                binding.ExchangeType = "direct";
+                                binding.RoutingKey = agency;
+                            });
+                        }
+
+                        endpoint.PrefetchCount = 64;
+                        // Transient faults (owner restarting, database busy) are retried in place;
+                        // what still fails goes to the _error queue for an admin to inspect and replay.
+                        endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 2000, 5000));
+                        endpoint.ConfigureConsumer<ReplicaConsumer>(context);
+                    });
+                }
             });
         });
         // The service serves while the broker is down; the relay keeps the events until it is back.
         services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = false);
         services.AddHostedService<OutboxRelay>();
         return true;
+    }
+
+    /// <summary>The replica's parts that work without a broker too: the updater and the Sync catch-up.</summary>
+    public static void AddReplica(this IServiceCollection services)
+    {
+        services.AddSingleton<ReplicaStatistics>();
+        services.AddScoped<OwnerRecords>();
+        services.AddScoped<ReplicaUpdater>();
+        services.AddSingleton<ReplicaCatchUp>();
+        services.AddHostedService(provider => provider.GetRequiredService<ReplicaCatchUp>());
     }
 
     private static void Direct<T>(IRabbitMqBusFactoryConfigurator rabbit)

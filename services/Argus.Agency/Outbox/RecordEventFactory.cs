@@ -15,11 +15,17 @@ public static class RecordEventFactory
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static IRecordEvent For(Record record, bool created, DateTimeOffset now)
+    /// <param name="forPartner">The copy for a partner the record is shared with: a change is a correction to it.</param>
+    public static IRecordEvent For(Record record, bool created, DateTimeOffset now, bool forPartner = false)
     {
         var id = Guid.CreateVersion7();
         var owner = record.OwnerAgency.Code();
         var handling = record.Handling.Code.ToString();
+        if (forPartner && !created)
+        {
+            return new RecordCorrected(id, owner, record.Name, record.Version, handling, now);
+        }
+
         return (record, created) switch
         {
             (Operation, true) => new OperationOpened(id, owner, record.Name, record.Version, handling, now),
@@ -42,7 +48,11 @@ public static class RecordEventFactory
     public static ShareRevoked Revoked(Share share, AgencyCode owner) =>
         new(Guid.CreateVersion7(), owner.Code(), share.Record, 1, share.Handling.Code.ToString(), share.RevokeTime ?? share.CreateTime);
 
-    public static OutboxMessage ToOutbox(IRecordEvent message, string routingKey, DateTimeOffset now) => new()
+    /// <summary>The owner erased <paramref name="record"/>; the event names it, nothing of its content.</summary>
+    public static RecordErased Erased(Record record, DateTimeOffset now) =>
+        new(Guid.CreateVersion7(), record.OwnerAgency.Code(), record.Name, record.Version, record.Handling.Code.ToString(), now);
+
+    public static OutboxMessage ToOutbox(IArgusEvent message, string routingKey, DateTimeOffset now) => new()
     {
         MessageId = message.EventId,
         Type = message.GetType().Name,

@@ -35,6 +35,19 @@ public abstract class AgencyDbContext(DbContextOptions options) : DbContext(opti
     /// <summary>Events committed with their changes, waiting for (or done with) publication.</summary>
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
+    /// <summary>Copies of what partners shared with this agency.</summary>
+    public DbSet<Replica.ForeignRecord> ForeignRecords => Set<Replica.ForeignRecord>();
+
+    /// <summary>Ids of the messages already processed (the inbox that makes consumers idempotent).</summary>
+    public DbSet<Replica.InboxMessage> InboxMessages => Set<Replica.InboxMessage>();
+
+    public DbSet<Replica.SyncCursor> SyncCursors => Set<Replica.SyncCursor>();
+
+    /// <summary>Partners' lookups that hit, and their follow-ups.</summary>
+    public DbSet<Domain.Lookups.Lookup> Lookups => Set<Domain.Lookups.Lookup>();
+
+    public DbSet<Domain.Lookups.FollowUp> FollowUps => Set<Domain.Lookups.FollowUp>();
+
     /// <summary>The processing log (Directive 2016/680 Art. 25), append-only and hash-chained.</summary>
     public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
 
@@ -109,6 +122,59 @@ public abstract class AgencyDbContext(DbContextOptions options) : DbContext(opti
             outbox.HasIndex(x => x.PublishTime);
             outbox.Property(x => x.Type).HasMaxLength(100);
             outbox.Property(x => x.RoutingKey).HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<Replica.ForeignRecord>(copy =>
+        {
+            copy.ToTable("ForeignRecords");
+            copy.HasKey(x => x.Sequence);
+            copy.HasIndex(x => new { x.Owner, x.Record }).IsUnique();
+            copy.HasIndex(x => new { x.Owner, x.OperationId });
+            copy.Property(x => x.Record).HasMaxLength(200);
+            copy.Property(x => x.OperationId).HasMaxLength(64);
+            copy.Property(x => x.HandlingRestrictions).HasMaxLength(1000);
+            copy.Ignore(x => x.Name);
+        });
+
+        modelBuilder.Entity<Replica.InboxMessage>(inbox =>
+        {
+            inbox.ToTable("InboxMessages");
+            inbox.HasKey(x => x.MessageId);
+        });
+
+        modelBuilder.Entity<Replica.SyncCursor>(cursor =>
+        {
+            cursor.ToTable("SyncCursors");
+            cursor.HasKey(x => x.Owner);
+        });
+
+        modelBuilder.Entity<Domain.Lookups.Lookup>(lookup =>
+        {
+            lookup.ToTable("Lookups");
+            lookup.HasKey(x => x.Sequence);
+            lookup.HasIndex(x => x.Id).IsUnique();
+            lookup.Property(x => x.Id).HasMaxLength(64);
+            lookup.Property(x => x.RequestedBy).HasMaxLength(100);
+            lookup.Property(x => x.Kind).HasMaxLength(32);
+            lookup.Property(x => x.Matches).HasConversion(new JsonListConverter<string>(), new JsonListComparer<string>());
+            lookup.Ignore(x => x.Name);
+        });
+
+        modelBuilder.Entity<Domain.Lookups.FollowUp>(followUp =>
+        {
+            followUp.ToTable("FollowUps");
+            followUp.HasKey(x => x.Sequence);
+            followUp.HasIndex(x => new { x.LookupId, x.Id }).IsUnique();
+            followUp.HasIndex(x => x.State);
+            followUp.Property(x => x.Id).HasMaxLength(64);
+            followUp.Property(x => x.LookupId).HasMaxLength(64);
+            followUp.Property(x => x.RequestedBy).HasMaxLength(100);
+            followUp.Property(x => x.Purpose).HasMaxLength(500);
+            followUp.Property(x => x.DecidedBy).HasMaxLength(100);
+            followUp.Property(x => x.DecisionReason).HasMaxLength(500);
+            followUp.Property(x => x.Shares).HasConversion(new JsonListConverter<string>(), new JsonListComparer<string>());
+            followUp.Property(x => x.Version).IsConcurrencyToken();
+            followUp.Ignore(x => x.Name);
         });
 
         modelBuilder.Entity<AuditEntryEntity>(entry =>

@@ -197,19 +197,71 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
     /// </summary>
     private async Task AddEventsAsync(Record record, bool created, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var routes = new List<string> { jurisdiction.Agency.Code() };
+        // One event id per copy: each is its own message for its own recipient.
+        db.OutboxMessages.Add(RecordEventFactory.ToOutbox(RecordEventFactory.For(record, created, now), jurisdiction.Agency.Code(), now));
+        foreach (var partner in await RecipientsAsync(record, cancellationToken))
+        {
+            db.OutboxMessages.Add(RecordEventFactory.ToOutbox(RecordEventFactory.For(record, created, now, forPartner: true), partner, now));
+        }
+    }
+
+    /// <summary>The partners <paramref name="record"/> is shared with now, itself or through its operation.</summary>
+    private async Task<List<string>> RecipientsAsync(Record record, CancellationToken cancellationToken)
+    {
         var operation = record is OperationRecord child ? Operation.ResourceName(child.OperationId) : record.Name;
-        routes.AddRange((await db.Shares.AsNoTracking()
+        return (await db.Shares.AsNoTracking()
                 .Where(s => s.RevokeTime == null && (s.Record == record.Name || s.Record == operation))
                 .Select(s => s.Recipient)
                 .Distinct()
                 .ToListAsync(cancellationToken))
-            .Select(r => r.Code()));
-        foreach (var route in routes)
+            .Select(r => r.Code())
+            .ToList();
+    }
+
+    /// <summary>
+    /// Erases a record (Directive 2016/680 Art. 16): the row goes, the processing log keeps only that
+    /// it was erased, why and by whom, and everyone it was shared with is told to erase their copy.
+    /// Shares of the record end with it.
+    /// </summary>
+    /// <param name="referencedBy">Another record that still refers to this one, if any: erasing it would leave a dangling link.</param>
+    public async Task EraseAsync<T>(IQueryable<T> target, string name, string etag, string reason, Func<T, Task<string?>> referencedBy, CancellationToken cancellationToken)
+        where T : OperationRecord
+    {
+        var record = await target.FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException(name);
+        if (etag.Length > 0 && etag != record.Etag)
         {
-            // One event id per copy: each is its own message for its own recipient.
-            db.OutboxMessages.Add(RecordEventFactory.ToOutbox(RecordEventFactory.For(record, created, now), route, now));
+            throw new ConcurrentChangeException($"{name} has changed since it was read (etag {etag}, now {record.Etag}); read it again before erasing it.");
         }
+
+        if (await referencedBy(record) is { } referrer)
+        {
+            throw new PreconditionFailedException($"{referrer} refers to {name}; erase or change it first.");
+        }
+
+        var now = Input.TruncateToMicroseconds(clock.GetUtcNow());
+        var recipients = await RecipientsAsync(record, cancellationToken);
+        db.OutboxMessages.Add(RecordEventFactory.ToOutbox(RecordEventFactory.Erased(record, now), jurisdiction.Agency.Code(), now));
+        foreach (var partner in recipients)
+        {
+            db.OutboxMessages.Add(RecordEventFactory.ToOutbox(RecordEventFactory.Erased(record, now), partner, now));
+        }
+
+        await db.Shares.Where(s => s.Record == name && s.RevokeTime == null).ForEachAsync(s => s.RevokeTime = now, cancellationToken);
+        db.Remove(record);
+        try
+        {
+            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Erasure, name, reason, recipients), cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConcurrentChangeException($"{name} was changed by someone else at the same time; read it again before erasing it.");
+        }
+        finally
+        {
+            cache.Forget(name);
+        }
+
+        outbox.Notify();
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ public sealed class RecordEventFactoryTests
         var now = new DateTimeOffset(2021, 3, 9, 5, 0, 0, TimeSpan.Zero);
         foreach (var type in RecordEvents.All)
         {
-            var original = (IRecordEvent)Activator.CreateInstance(type, Guid.CreateVersion7(), "nl", "operations/argus/arrests/1", 3, "H2", now)!;
+            var original = Sample(type, now);
 
             var row = RecordEventFactory.ToOutbox(original, "be", now);
             var back = RecordEventFactory.FromOutbox(row, out var backType);
@@ -22,8 +22,19 @@ public sealed class RecordEventFactoryTests
             Assert.Equal("be", row.RoutingKey);
             // Identifiers and metadata only: nothing else travels in an event.
             using var body = System.Text.Json.JsonDocument.Parse(row.Body);
-            Assert.Equal(["eventId", "handlingCode", "occurredAt", "owner", "record", "version"],
-                body.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+            string[] expected = original is IRecordEvent
+                ? ["eventId", "handlingCode", "occurredAt", "owner", "record", "version"]
+                : original is LookupFollowUpDecided
+                    ? ["approved", "eventId", "occurredAt", "owner", "record", "requester"]
+                    : ["eventId", "occurredAt", "owner", "record", "requester"];
+            Assert.Equal(expected, body.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         }
     }
+
+    private static IArgusEvent Sample(Type type, DateTimeOffset now) => type.Name switch
+    {
+        nameof(LookupFollowUpRequested) => new LookupFollowUpRequested(Guid.CreateVersion7(), "nl", "lookups/1/followUps/2", "be", now),
+        nameof(LookupFollowUpDecided) => new LookupFollowUpDecided(Guid.CreateVersion7(), "nl", "lookups/1/followUps/2", "be", true, now),
+        _ => (IArgusEvent)Activator.CreateInstance(type, Guid.CreateVersion7(), "nl", "operations/argus/arrests/1", 3, "H2", now)!,
+    };
 }

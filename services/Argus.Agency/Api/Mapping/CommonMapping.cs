@@ -125,7 +125,7 @@ internal static partial class CommonMapping
         };
     }
 
-    private static DateOnly? Date(Proto.CalendarDate? date, string field, FieldErrors errors, DateTimeOffset now)
+    public static DateOnly? Date(Proto.CalendarDate? date, string field, FieldErrors errors, DateTimeOffset now)
     {
         if (date is null)
         {
@@ -143,7 +143,7 @@ internal static partial class CommonMapping
         return errors.Check(value <= DateOnly.FromDateTime(now.UtcDateTime), field, "is in the future.") ? value : null;
     }
 
-    private static (string? Country, string? Value) NationalIdentifier(Proto.NationalIdentifier? identifier, string field, FieldErrors errors, DateOnly? dateOfBirth)
+    public static (string? Country, string? Value) NationalIdentifier(Proto.NationalIdentifier? identifier, string field, FieldErrors errors, DateOnly? dateOfBirth)
     {
         if (identifier is null || (identifier.Value.Length == 0 && identifier.Country.Length == 0))
         {
@@ -176,7 +176,7 @@ internal static partial class CommonMapping
         }
     }
 
-    private static Shared.CommunicationIdentifier CommunicationIdentifier(Proto.CommunicationIdentifier identifier, string field, FieldErrors errors)
+    public static Shared.CommunicationIdentifier CommunicationIdentifier(Proto.CommunicationIdentifier identifier, string field, FieldErrors errors)
     {
         var type = Input.Enum<Proto.CommunicationType, Shared.CommunicationType>(identifier.Type, $"{field}.type", errors);
         var value = Input.Text(identifier.Value, $"{field}.value", errors, 100, required: true);

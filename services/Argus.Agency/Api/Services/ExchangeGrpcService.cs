@@ -51,8 +51,7 @@ internal sealed class ExchangeGrpcService(RecordStore store, RecordAccess access
             SharedBy = caller.ClientId,
             CreateTime = Input.TruncateToMicroseconds(clock.GetUtcNow()),
         };
-        store.Db.Shares.Add(share);
-        store.Db.OutboxMessages.Add(RecordEventFactory.ToOutbox(RecordEventFactory.Shared(share, jurisdiction.Agency), recipient.Code(), share.CreateTime));
+        store.Db.AddShare(share, jurisdiction.Agency);
         await log.SaveWithEntryAsync(store.Db, new ProcessingEvent(ProcessingAction.Disclosure, record,
             $"shared as {share.Name} under {handling.Code}: {purpose}", [recipient.Code()]), context.CancellationToken);
         outbox.Notify();
@@ -106,17 +105,22 @@ internal sealed class ExchangeGrpcService(RecordStore store, RecordAccess access
                 .ToListAsync(context.CancellationToken);
             foreach (var row in page)
             {
-                var message = (IRecordEvent)RecordEventFactory.FromOutbox(row, out var type);
-                await responseStream.WriteAsync(new Proto.SyncResponse
+                var message = (IArgusEvent)RecordEventFactory.FromOutbox(row, out var type);
+                var response = new Proto.SyncResponse
                 {
                     Cursor = row.Sequence,
                     Event = EntityNames.Of(type),
                     EventId = message.EventId.ToString(),
                     Record = message.Record,
-                    Version = message.Version,
-                    HandlingCode = EnumMap<Shared.HandlingCode, ProtoCommon.HandlingCode>.Convert(System.Enum.Parse<Shared.HandlingCode>(message.HandlingCode)),
                     OccurTime = Timestamp.FromDateTimeOffset(message.OccurredAt),
-                }, context.CancellationToken);
+                };
+                if (message is IRecordEvent change)
+                {
+                    response.Version = change.Version;
+                    response.HandlingCode = EnumMap<Shared.HandlingCode, ProtoCommon.HandlingCode>.Convert(System.Enum.Parse<Shared.HandlingCode>(change.HandlingCode));
+                }
+
+                await responseStream.WriteAsync(response, context.CancellationToken);
                 cursor = row.Sequence;
             }
 

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Argus.Agency.Domain.Evidence;
+using Argus.Agency.Domain.Arrests;
 using Argus.Agency.Api.Mapping;
 using Argus.Agency.Domain;
 using Argus.Agency.Domain.HouseSearches;
@@ -64,5 +67,21 @@ internal sealed class HouseSearchGrpcService(RecordStore store, IJurisdiction ju
             return Task.CompletedTask;
         }, context.CancellationToken);
         return new() { HouseSearch = HouseSearchMapping.ToProto(updated) };
+    }
+
+    [Authorize(ArgusScopes.SearchesWrite)]
+    public override async Task<Proto.DeleteHouseSearchResponse> DeleteHouseSearch(Proto.DeleteHouseSearchRequest request, ServerCallContext context)
+    {
+        var (operationId, id) = ResourceNames.Child(request.Name, HouseSearch.Collection, "name");
+        var errors = new FieldErrors();
+        var reason = Input.Text(request.Reason, "reason", errors, 500, required: true);
+        errors.ThrowIfAny();
+        var target = store.Db.HouseSearches.Where(x => x.OperationId == operationId && x.Id == id);
+        await store.EraseAsync(target, request.Name, request.Etag, reason, async search => await store.Db.Arrests.Where(a => a.OperationId == search.OperationId && a.HouseSearchId == search.Id).Select(a => a.Id).FirstOrDefaultAsync() is { } arrest
+            ? ResourceNames.ChildName(search.OperationId, Arrest.Collection, arrest)
+            : await store.Db.EvidenceItems.Where(e => e.OperationId == search.OperationId && e.HouseSearchId == search.Id).Select(e => e.Id).FirstOrDefaultAsync() is { } item
+                ? ResourceNames.ChildName(search.OperationId, EvidenceItem.Collection, item)
+                : null, context.CancellationToken);
+        return new();
     }
 }

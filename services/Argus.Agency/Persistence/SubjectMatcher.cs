@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using Argus.Agency.Domain.Arrests;
+using Argus.Agency.Domain.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace Argus.Agency.Persistence;
+
+/// <summary>
+/// Which of this agency's records are about a subject: the arrests whose subject carries the
+/// national identifier, the name and date of birth, or the phone number or messenger handle.
+/// Identifier and birth date are matched in the database; names and handles (a JSON column) are
+/// compared here, which reads the candidates — fine for an operation's thousands of arrests, and
+/// the place to add a key table when it is not.
+/// </summary>
+public sealed class SubjectMatcher(AgencyDbContext db)
+{
+    public async Task<List<string>> ByNationalIdentifierAsync(string country, string value, CancellationToken cancellationToken) =>
+        (await db.Arrests.AsNoTracking()
+            .Where(a => a.Subject.NationalIdentifierCountry == country && a.Subject.NationalIdentifierValue == value)
+            .Select(a => new { a.OperationId, a.Id })
+            .ToListAsync(cancellationToken))
+        .Select(a => Name(a.OperationId, a.Id))
+        .ToList();
+
+    public async Task<List<string>> ByNameAndBirthDateAsync(string givenNames, string familyName, DateOnly dateOfBirth, CancellationToken cancellationToken)
+    {
+        var candidates = await db.Arrests.AsNoTracking()
+            .Where(a => a.Subject.DateOfBirth == dateOfBirth)
+            .Select(a => new { a.OperationId, a.Id, a.Subject.GivenNames, a.Subject.FamilyName })
+            .ToListAsync(cancellationToken);
+        return candidates
+            .Where(a => Fold(a.FamilyName) == Fold(familyName) && (givenNames.Length == 0 || Fold(a.GivenNames) == Fold(givenNames)))
+            .Select(a => Name(a.OperationId, a.Id))
+            .ToList();
+    }
+
+    public async Task<List<string>> ByHandleAsync(CommunicationIdentifier handle, CancellationToken cancellationToken)
+    {
+        var candidates = await db.Arrests.AsNoTracking()
+            .Select(a => new { a.OperationId, a.Id, a.Subject.CommunicationIdentifiers })
+            .ToListAsync(cancellationToken);
+        return candidates
+            .Where(a => a.CommunicationIdentifiers.Any(c => c.Type == handle.Type && string.Equals(c.Value.Trim(), handle.Value.Trim(), StringComparison.OrdinalIgnoreCase)))
+            .Select(a => Name(a.OperationId, a.Id))
+            .ToList();
+    }
+
+    /// <summary>"Müller" and "MULLER" are one name: case and accents do not count.</summary>
+    private static string Fold(string name)
+    {
+        var decomposed = name.Trim().Normalize(NormalizationForm.FormD);
+        var folded = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            {
+                folded.Append(char.ToUpperInvariant(c));
+            }
+        }
+
+        return folded.ToString();
+    }
+
+    private static string Name(string operationId, string id) => $"operations/{operationId}/{Arrest.Collection}/{id}";
+}

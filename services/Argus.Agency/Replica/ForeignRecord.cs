@@ -1,0 +1,65 @@
+using Argus.Agency.Domain.Shared;
+
+namespace Argus.Agency.Replica;
+
+/// <summary>
+/// This agency's copy of a record a partner shared with it: whose it is, how it may be handled,
+/// when it arrived, and the record itself as the owner disclosed it (its protobuf JSON, so a copy
+/// reads back exactly as the owner's API returned it).
+/// </summary>
+public sealed class ForeignRecord
+{
+    public const string Collection = "partners";
+
+    public long Sequence { get; set; }
+
+    public AgencyCode Owner { get; set; }
+
+    /// <summary>The record's name on the owner's service.</summary>
+    public string Record { get; set; } = "";
+
+    public ForeignRecordKind Kind { get; set; }
+
+    public string OperationId { get; set; } = "";
+
+    public int Version { get; set; }
+
+    /// <summary>The stricter of the record's own code and the code it was shared under.</summary>
+    public HandlingCode HandlingCode { get; set; }
+
+    public string? HandlingRestrictions { get; set; }
+
+    public DateTimeOffset ReceiveTime { get; set; }
+
+    public DateTimeOffset OwnerUpdateTime { get; set; }
+
+    public DateTimeOffset UpdateTime { get; set; }
+
+    public string Content { get; set; } = "";
+
+    public string Name => $"{Collection}/{Owner.Code()}/{Record}";
+}
+
+public enum ForeignRecordKind
+{
+    Operation = 1,
+    HouseSearch = 2,
+    Arrest = 3,
+    EvidenceItem = 4,
+}
+
+/// <summary>A message this agency has processed: a second delivery of it changes nothing.</summary>
+public sealed class InboxMessage
+{
+    public Guid MessageId { get; set; }
+
+    public DateTimeOffset ProcessTime { get; set; }
+}
+
+/// <summary>How far this agency has read a partner's Sync stream.</summary>
+public sealed class SyncCursor
+{
+    public AgencyCode Owner { get; set; }
+
+    public long Cursor { get; set; }
+}

@@ -1,0 +1,110 @@
+using Argus.Agency.Domain;
+using Argus.Agency.Domain.Shared;
+using Argus.Agency.Outbox;
+using Argus.Agency.Partners;
+using Argus.Agency.Persistence;
+using Argus.Events;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Argus.Agency.Replica;
+
+/// <summary>
+/// Converges the copies with each partner through its Sync stream: at start-up (this agency may
+/// have been down while partners wrote, or its queue may have lost messages) and then every
+/// "Argus:Replica:SyncInterval" (5 minutes by default). Each event goes through the same
+/// <see cref="ReplicaUpdater"/> as the bus, so one seen on both is applied once.
+/// </summary>
+public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfiguration configuration, IJurisdiction jurisdiction, ILogger<ReplicaCatchUp> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = configuration.GetValue("Argus:Replica:SyncInterval", TimeSpan.FromMinutes(5));
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var failed = false;
+            foreach (var partner in Partners())
+            {
+                try
+                {
+                    var applied = await CatchUpAsync(partner, stoppingToken);
+                    if (applied > 0)
+                    {
+                        LogCaughtUp(logger, partner, applied);
+                    }
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogFailed(logger, ex, partner);
+                    failed = true;
+                }
+            }
+
+            try
+            {
+                // A partner not up yet (agencies start in any order) is tried again soon.
+                await Task.Delay(failed ? TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.FromSeconds(10).Ticks)) : interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads <paramref name="partner"/>'s Sync stream from the stored cursor to its end; returns how many events it read.</summary>
+    public async Task<int> CatchUpAsync(AgencyCode partner, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<AgencyDbContext>();
+        var cursor = await db.SyncCursors.Where(c => c.Owner == partner).Select(c => (long?)c.Cursor).FirstOrDefaultAsync(cancellationToken) ?? 0;
+        var client = services.GetRequiredService<PartnerClients>().For(partner).Client;
+        using var call = client.Exchange.Sync(new Exchange.V1.SyncRequest { AfterCursor = cursor }, cancellationToken: cancellationToken);
+        var read = 0;
+        await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            var message = ToEvent(partner, item);
+            // A fresh scope (and DbContext) per event: one event's failure leaves nothing half-tracked for the next.
+            await using var eventScope = scopes.CreateAsyncScope();
+            await eventScope.ServiceProvider.GetRequiredService<ReplicaUpdater>().ApplyAsync(message, item.Cursor, cancellationToken);
+            read++;
+        }
+
+        return read;
+    }
+
+    private IEnumerable<AgencyCode> Partners() =>
+        configuration.GetSection(PartnerOptions.Section).GetChildren()
+            .Select(section => Enum.TryParse<AgencyCode>(section.Key, ignoreCase: true, out var code) ? code : (AgencyCode?)null)
+            .OfType<AgencyCode>()
+            .Where(code => code != jurisdiction.Agency);
+
+    /// <summary>The event a Sync item stands for, as it was on the bus.</summary>
+    private static IArgusEvent ToEvent(AgencyCode owner, Exchange.V1.SyncResponse item)
+    {
+        var type = RecordEvents.All.FirstOrDefault(t => EntityNames.Of(t) == item.Event);
+        var id = Guid.Parse(item.EventId);
+        var occurred = item.OccurTime.ToDateTimeOffset();
+        if (type is null || !typeof(IRecordEvent).IsAssignableFrom(type))
+        {
+            // Lookup events, and kinds this version does not know: nothing to copy, but remember them as seen.
+            return new LookupFollowUpRequested(id, owner.Code(), item.Record, "", occurred);
+        }
+
+        var handling = item.HandlingCode == Common.V1.HandlingCode.Unspecified ? "H0" : ((HandlingCode)(int)item.HandlingCode).ToString();
+        return (IArgusEvent)Activator.CreateInstance(type, id, owner.Code(), item.Record, item.Version, handling, occurred)!;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replica: caught up with {Partner}: {Count} events read from its Sync stream")]
+    private static partial void LogCaughtUp(ILogger logger, AgencyCode partner, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica: catching up with {Partner} failed; trying again shortly")]
+    private static partial void LogFailed(ILogger logger, Exception exception, AgencyCode partner);
+}

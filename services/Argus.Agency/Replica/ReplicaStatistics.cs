@@ -1,0 +1,24 @@
+namespace Argus.Agency.Replica;
+
+/// <summary>What the replica did with the messages it was given since the process started: for tests, benchmarks and operators.</summary>
+public sealed class ReplicaStatistics
+{
+    private long applied;
+    private long duplicates;
+    private long own;
+
+    /// <summary>Messages applied (each once: the inbox refuses a second time).</summary>
+    public long AppliedCount => Interlocked.Read(ref applied);
+
+    /// <summary>Deliveries of a message already applied, dropped by the inbox.</summary>
+    public long DuplicateCount => Interlocked.Read(ref duplicates);
+
+    /// <summary>This agency's own events, which arrive on the same routing key and need no copy.</summary>
+    public long OwnCount => Interlocked.Read(ref own);
+
+    public void Applied() => Interlocked.Increment(ref applied);
+
+    public void Duplicate() => Interlocked.Increment(ref duplicates);
+
+    public void Own() => Interlocked.Increment(ref own);
+}

@@ -1,0 +1,182 @@
+using Argus.Agency.Audit;
+using Argus.Agency.Domain;
+using Argus.Agency.Domain.Shared;
+using Argus.Agency.Persistence;
+using Argus.Events;
+using Microsoft.EntityFrameworkCore;
+
+namespace Argus.Agency.Replica;
+
+/// <summary>
+/// Applies one event from a partner to this agency's copies — the one place the bus consumer and
+/// the Sync catch-up both go through. An event only says that something changed; the copy is
+/// brought to what the owner shows now (or erased when it shows nothing), so events arriving late,
+/// twice or out of order still leave the copy equal to the owner's record. The inbox row, the
+/// copies, the Sync cursor and the processing-log entry commit in one transaction: a message is
+/// applied once, or not at all.
+/// </summary>
+public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, ProcessingLogWriter log, IJurisdiction jurisdiction, ReplicaStatistics statistics, TimeProvider clock)
+{
+    /// <summary>The processing log's client id for what the replica does on its own.</summary>
+    public const string ClientId = "argus-replica";
+
+    /// <param name="cursor">The owner's Sync cursor of this event, when it came from Sync.</param>
+    public async Task ApplyAsync(IArgusEvent message, long? cursor, CancellationToken cancellationToken)
+    {
+        if (!Enum.TryParse<AgencyCode>(message.Owner, ignoreCase: true, out var owner))
+        {
+            throw new InvalidOperationException($"Event {message.EventId} names an unknown owner agency \"{message.Owner}\".");
+        }
+
+        if (owner == jurisdiction.Agency)
+        {
+            // Our own events share the routing key with those partners route to us.
+            statistics.Own();
+            return;
+        }
+
+        if (await db.InboxMessages.AnyAsync(m => m.MessageId == message.EventId, cancellationToken))
+        {
+            statistics.Duplicate();
+            if (cursor is not null)
+            {
+                await AdvanceAsync(owner, cursor, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var outcome = message switch
+        {
+            RecordErased => await EraseAsync(owner, [message.Record], "erased by its owner", cancellationToken),
+            ShareRevoked when OwnerRecords.KindOf(message.Record) == ForeignRecordKind.Operation =>
+                await RefreshAsync(owner, await CopiesOfOperationAsync(owner, OwnerRecords.OperationOf(message.Record), cancellationToken), null, now, cancellationToken),
+            RecordShared shared when OwnerRecords.KindOf(message.Record) == ForeignRecordKind.Operation =>
+                await KeepAsync(owner, await owners.ListOperationAsync(owner, message.Record, cancellationToken), [], Parse(shared.HandlingCode), now, cancellationToken),
+            IRecordEvent change => await RefreshAsync(owner, [change.Record], message is RecordShared ? Parse(change.HandlingCode) : null, now, cancellationToken),
+            _ => null, // lookup events carry nothing to copy: an approved follow-up arrives as RecordShared
+        };
+
+        db.InboxMessages.Add(new InboxMessage { MessageId = message.EventId, ProcessTime = now });
+        await AdvanceAsync(owner, cursor, cancellationToken);
+        if (outcome is null)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        else
+        {
+            // Names only, never content: the entry says which copies came or went, and why.
+            var entry = new ProcessingEvent(outcome.Value.Action, message.Record, $"{outcome.Value.Details} (event {message.EventId})", [owner.Code()]);
+            await log.SaveWithEntryAsync(db, entry, ClientId, "", cancellationToken);
+        }
+
+        statistics.Applied();
+    }
+
+    /// <summary>Brings each named copy to what the owner shows now: updated, added, or erased.</summary>
+    private async Task<(ProcessingAction Action, string Details)?> RefreshAsync(AgencyCode owner, IReadOnlyList<string> records, HandlingCode? sharedUnder, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var kept = new List<DisclosedRecord>();
+        var gone = new List<string>();
+        foreach (var record in records)
+        {
+            if (await owners.GetAsync(owner, record, cancellationToken) is { } disclosed)
+            {
+                kept.Add(disclosed);
+            }
+            else
+            {
+                gone.Add(record);
+            }
+        }
+
+        return await KeepAsync(owner, kept, gone, sharedUnder, now, cancellationToken);
+    }
+
+    private async Task<(ProcessingAction Action, string Details)?> KeepAsync(AgencyCode owner, List<DisclosedRecord> kept, List<string> gone, HandlingCode? sharedUnder, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var erased = gone.Count > 0 ? await EraseAsync(owner, gone, "no longer shared with this agency", cancellationToken) : null;
+        if (kept.Count == 0)
+        {
+            return erased;
+        }
+
+        var names = kept.Select(r => r.Record).ToList();
+        var copies = await db.ForeignRecords.Where(c => c.Owner == owner && names.Contains(c.Record)).ToDictionaryAsync(c => c.Record, cancellationToken);
+        var changed = new List<string>();
+        foreach (var disclosed in kept)
+        {
+            if (!copies.TryGetValue(disclosed.Record, out var copy))
+            {
+                copy = new ForeignRecord { Owner = owner, Record = disclosed.Record, Kind = disclosed.Kind, OperationId = disclosed.OperationId, ReceiveTime = now };
+                db.ForeignRecords.Add(copy);
+            }
+            else if (copy.Version > disclosed.Version)
+            {
+                continue; // an older read lost a race with a newer one
+            }
+
+            var code = Stricter(Stricter(disclosed.HandlingCode, sharedUnder), copy.Version == 0 ? null : copy.HandlingCode);
+            if (copy.Version == disclosed.Version && copy.HandlingCode == code)
+            {
+                continue;
+            }
+
+            copy.Version = disclosed.Version;
+            copy.HandlingCode = code;
+            copy.HandlingRestrictions = disclosed.Restrictions;
+            copy.OwnerUpdateTime = disclosed.OwnerUpdateTime;
+            copy.UpdateTime = now;
+            copy.Content = disclosed.Content;
+            changed.Add(disclosed.Record);
+        }
+
+        if (changed.Count == 0)
+        {
+            return erased;
+        }
+
+        var details = $"copy received from {owner.Code()}: {string.Join(' ', changed)}" + (erased is { } e ? $"; {e.Details}" : "");
+        return (ProcessingAction.Collection, details);
+    }
+
+    private async Task<(ProcessingAction Action, string Details)?> EraseAsync(AgencyCode owner, IReadOnlyList<string> records, string why, CancellationToken cancellationToken)
+    {
+        var copies = await db.ForeignRecords.Where(c => c.Owner == owner && records.Contains(c.Record)).ToListAsync(cancellationToken);
+        if (copies.Count == 0)
+        {
+            return null;
+        }
+
+        db.ForeignRecords.RemoveRange(copies);
+        return (ProcessingAction.Erasure, $"copy erased, {why}: {string.Join(' ', copies.Select(c => c.Record))}");
+    }
+
+    private Task<List<string>> CopiesOfOperationAsync(AgencyCode owner, string operationId, CancellationToken cancellationToken) =>
+        db.ForeignRecords.Where(c => c.Owner == owner && c.OperationId == operationId).Select(c => c.Record).ToListAsync(cancellationToken);
+
+    private async Task AdvanceAsync(AgencyCode owner, long? cursor, CancellationToken cancellationToken)
+    {
+        if (cursor is not { } position)
+        {
+            return;
+        }
+
+        var stored = await db.SyncCursors.FirstOrDefaultAsync(c => c.Owner == owner, cancellationToken);
+        if (stored is null)
+        {
+            db.SyncCursors.Add(new SyncCursor { Owner = owner, Cursor = position });
+        }
+        else if (stored.Cursor < position)
+        {
+            stored.Cursor = position;
+        }
+
+    }
+
+    private static HandlingCode Parse(string code) => Enum.TryParse<HandlingCode>(code, out var parsed) ? parsed : HandlingCode.H0;
+
+    private static HandlingCode Stricter(HandlingCode code, HandlingCode? other) => other is { } o && o > code ? o : code;
+}
