@@ -21,6 +21,22 @@ public static class TestRabbitMq
 
     public static Task StartAsync() => ControlAsync("start_app");
 
+    /// <summary>A queue name no other test uses; delete it with <see cref="DeleteQueuesAsync"/>.</summary>
+    public static string UniqueQueue(string prefix) => $"{prefix}.test-{Guid.NewGuid():N}";
+
+    /// <summary>Deletes the queues (and their _error queues) a test made, so they do not collect later tests' events.</summary>
+    public static async Task DeleteQueuesAsync(params string[] queues)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(Uri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        foreach (var queue in queues.SelectMany(q => new[] { q, q + "_error", q + "_skipped" }))
+        {
+            await channel.QueueDeleteAsync(queue);
+            await channel.ExchangeDeleteAsync(queue);
+        }
+    }
+
     private static async Task ControlAsync(string command)
     {
         using var process = Process.Start(new ProcessStartInfo(Required("ARGUS_RABBITMQ_CTL"), command) { RedirectStandardOutput = true, RedirectStandardError = true })!;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Argus.Agency.Domain.Arrests;
 using Argus.Agency.Domain.Shared;
@@ -49,18 +48,21 @@ public sealed class SubjectMatcher(AgencyDbContext db)
     /// <summary>"Müller" and "MULLER" are one name: case and accents do not count.</summary>
     private static string Fold(string name)
     {
-        var decomposed = name.Trim().Normalize(NormalizationForm.FormD);
-        var folded = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
+        // Our own table: the services run with invariant globalization, where string.Normalize
+        // does not decompose accented letters.
+        var folded = new StringBuilder(name.Length);
+        foreach (var c in name.Trim())
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-            {
-                folded.Append(char.ToUpperInvariant(c));
-            }
+            var upper = char.ToUpperInvariant(c);
+            var accented = Accented.IndexOf(upper, StringComparison.Ordinal);
+            folded.Append(accented >= 0 ? Plain[accented] : upper);
         }
 
         return folded.ToString();
     }
+
+    private const string Accented = "ÀÁÂÃÄÅĀĂĄÇĆČĎÈÉÊËĒĖĘĚÌÍÎÏĪĮŁÑŃŇÒÓÔÕÖØŌŐŘŚŠŞŤÙÚÛÜŪŮŰÝŸŹŻŽ";
+    private const string Plain = "AAAAAAAAACCCDEEEEEEEEIIIIIILNNNOOOOOOOORSSSTUUUUUUUYYZZZ";
 
     private static string Name(string operationId, string id) => $"operations/{operationId}/{Arrest.Collection}/{id}";
 }

@@ -19,7 +19,7 @@ namespace Argus.Agency.Replica;
 /// "Argus:Replica:SyncInterval" (5 minutes by default). Each event goes through the same
 /// <see cref="ReplicaUpdater"/> as the bus, so one seen on both is applied once.
 /// </summary>
-public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfiguration configuration, IJurisdiction jurisdiction, ILogger<ReplicaCatchUp> logger)
+public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfiguration configuration, IJurisdiction jurisdiction, ReplicaStatistics statistics, ILogger<ReplicaCatchUp> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -44,6 +44,11 @@ public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfigu
                     LogFailed(logger, ex, partner);
                     failed = true;
                 }
+            }
+
+            if (!failed)
+            {
+                statistics.CaughtUp();
             }
 
             try

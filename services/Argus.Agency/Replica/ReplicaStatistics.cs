@@ -6,6 +6,7 @@ public sealed class ReplicaStatistics
     private long applied;
     private long duplicates;
     private long own;
+    private long catchUps;
 
     /// <summary>Messages applied (each once: the inbox refuses a second time).</summary>
     public long AppliedCount => Interlocked.Read(ref applied);
@@ -15,6 +16,11 @@ public sealed class ReplicaStatistics
 
     /// <summary>This agency's own events, which arrive on the same routing key and need no copy.</summary>
     public long OwnCount => Interlocked.Read(ref own);
+
+    /// <summary>Rounds of Sync catch-up with every partner completed (the first one right after start).</summary>
+    public long CatchUpRounds => Interlocked.Read(ref catchUps);
+
+    public void CaughtUp() => Interlocked.Increment(ref catchUps);
 
     public void Applied() => Interlocked.Increment(ref applied);
 
