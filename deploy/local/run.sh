@@ -91,7 +91,8 @@ register() {
   argus clients update "$id" "${update[@]}" >/dev/null
 }
 register argus-nl --kind agency-service --agency nl --auth mtls --cert "$pki/argus-nl.crt" --display-name "Netherlands agency service" \
-  --audience urn:argus:agency:be --scope argus.exchange
+  --audience urn:argus:agency:be --scope argus.exchange \
+  --scope argus.operations.read --scope argus.searches.read --scope argus.arrests.read --scope argus.evidence.read
 register argus-be --kind agency-service --agency be --auth mtls --cert "$pki/argus-be.crt" --display-name "Belgium agency service" \
   --audience urn:argus:agency:nl --scope argus.exchange \
   --scope argus.operations.read --scope argus.searches.read --scope argus.arrests.read --scope argus.evidence.read

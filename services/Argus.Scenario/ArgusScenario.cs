@@ -4,7 +4,9 @@ using Argus.Common.V1;
 using Argus.Connectivity.V1;
 using Argus.Evidence.V1;
 using Argus.Exchange.V1;
+using Argus.Lookup.V1;
 using Argus.Operations.V1;
+using Argus.Replica.V1;
 using Argus.Searches.V1;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
@@ -82,22 +84,17 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
         await steps.RunAsync("A retried create returns the first record, not a duplicate", () => RetryIsIdempotentAsync(nl, nlArrests, firstArrestRequest));
         await steps.RunAsync("A custody update with the current etag succeeds; with a stale etag it is refused", () => StaleEtagIsRefusedAsync(nl, nlArrests));
 
-        await steps.RunAsync("NL shares operation Argus with Belgium under H2", async () =>
+        var nlEvidence = (await steps.RunAsync("NL lists its evidence of Argus", async () =>
+            (await nl.Evidence.ListEvidenceItemsAsync(new ListEvidenceItemsRequest { Parent = $"operations/{OperationId}", PageSize = 1000 })).EvidenceItems.ToList())) ?? [];
+        var shared = nlArrests.Select(a => a.Name).Concat(nlEvidence.Select(e => e.Name)).ToList();
+        await steps.RunAsync($"NL shares its {nlArrests.Count} arrests and {nlEvidence.Count} evidence items with Belgium under H2", () => ShareAsync(shared));
+        await steps.RunAsync("Belgium's replica receives them through RabbitMQ, marked foreign (owner NL, H2)", async () =>
         {
-            var shares = await nl.Exchange.ListSharesAsync(new ListSharesRequest { Parent = $"operations/{OperationId}" });
-            if (!shares.Shares.Any(s => s.Recipient == AgencyCode.Be && s.RevokeTime is null && s.Record == $"operations/{OperationId}"))
-            {
-                await nl.Exchange.ShareRecordAsync(new ShareRecordRequest
-                {
-                    Share = new Share
-                    {
-                        Record = $"operations/{OperationId}",
-                        Recipient = AgencyCode.Be,
-                        Handling = new Handling { Code = HandlingCode.H2 },
-                        Purpose = "JIT Argus: Belgian follow-up of the Dutch arrests and seizures",
-                    },
-                });
-            }
+            var started = DateTime.UtcNow;
+            var copies = await WaitForCopiesAsync(c => shared.All(name => c.ContainsKey(name)), $"all {shared.Count} shared records");
+            var mine = shared.Select(name => copies[name]).ToList();
+            Check(mine.All(c => c.Owner == AgencyCode.Nl && c.HandlingCode == HandlingCode.H2 && c.ReceiveTime is not null), "a copy is not marked as NL's under H2");
+            Console.WriteLine($"        {mine.Count} copies in Belgium's replica ({(DateTime.UtcNow - started).TotalSeconds:N1} s after the last share)");
         });
         await steps.RunAsync("Belgium reads the shared Dutch arrests with a justification", async () =>
         {
@@ -133,6 +130,47 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
             }
         });
 
+        await steps.RunAsync("NL records a Sky ECC user arrested at the port under its own case, not shared", () => PortArrestAsync());
+        var hit = await steps.RunAsync("Belgium's hit/no-hit on that Sky ECC handle: a hit and a reference, nothing more", async () =>
+        {
+            var justified = new Metadata { { "x-argus-justification", "Handle seen in Antwerp port messages (Sky ECC)" } };
+            var answer = await belgiumAtNl.Lookup.LookupAsync(new LookupRequest { Handle = new CommunicationIdentifier { Type = CommunicationType.SkyEcc, Value = PortHandle } }, justified);
+            Check(answer.Hit && answer.Reference.StartsWith("lookups/", StringComparison.Ordinal), "no hit on the port handle");
+            var miss = await belgiumAtNl.Lookup.LookupAsync(new LookupRequest { Handle = new CommunicationIdentifier { Type = CommunicationType.SkyEcc, Value = "SKY-UNKNOWN" } }, justified);
+            Check(!miss.Hit && miss.Reference.Length == 0, "a hit on an unknown handle");
+            return answer.Reference;
+        });
+        await steps.RunAsync("Belgium asks for the details; an NL officer approves; the arrest reaches Belgium's replica", async () =>
+        {
+            var justified = new Metadata { { "x-argus-justification", "Identify the Sky ECC user in the Antwerp port case" } };
+            var followUp = (await belgiumAtNl.Lookup.CreateFollowUpAsync(new CreateFollowUpRequest
+            {
+                Parent = hit ?? "",
+                FollowUp = new FollowUp { Purpose = "Identify the Sky ECC user in the Antwerp port case" },
+            }, justified)).FollowUp;
+            var decided = (await nl.Lookup.DecideFollowUpAsync(new DecideFollowUpRequest
+            {
+                Name = followUp.Name,
+                Approve = true,
+                Reason = "Same network as JIT Argus; officer on duty, Rotterdam",
+                Handling = new Handling { Code = HandlingCode.H2 },
+            })).FollowUp;
+            Check(decided.State == FollowUpState.Approved && decided.Shares.Count == 1, $"the follow-up is {decided.State} with {decided.Shares.Count} shares");
+            var arrest = portArrest ?? throw new InvalidOperationException("the port arrest was not recorded");
+            await WaitForCopiesAsync(c => c.ContainsKey(arrest), "the approved arrest");
+        });
+        await steps.RunAsync("NL corrects a shared arrest (Art. 7(3)); Belgium's copy follows", async () =>
+        {
+            var current = (await nl.Arrests.GetArrestAsync(new GetArrestRequest { Name = nlArrests[2].Name })).Arrest;
+            var corrected = (await nl.Arrests.UpdateArrestAsync(new UpdateArrestRequest
+            {
+                Arrest = new Arrest { Name = current.Name, Etag = current.Etag, CustodyStatus = current.CustodyStatus == CustodyStatus.Released ? CustodyStatus.InCustody : CustodyStatus.Released },
+                UpdateMask = new FieldMask { Paths = { "custody_status" } },
+            })).Arrest;
+            var copies = await WaitForCopiesAsync(c => c.TryGetValue(corrected.Name, out var copy) && copy.Arrest.Etag == corrected.Etag, "the corrected arrest");
+            Check(copies[corrected.Name].Arrest.Equals(corrected), "Belgium's copy differs from the corrected arrest");
+        });
+
         await steps.RunAsync("Each service's lists match what was recorded", async () =>
         {
             Summary.Netherlands = await CountAsync(nl);
@@ -141,6 +179,107 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
                   && Summary.Netherlands.DrugSeizures == 12 && Summary.Netherlands.DrugLabs == 2, $"NL holds {Summary.Netherlands}");
             Check(Summary.Belgium.Searches == 200 && Summary.Belgium.Arrests == 48, $"BE holds {Summary.Belgium}");
         });
+    }
+
+    private const string PortHandle = "SKY-NLPORT7";
+    private const string PortOperationId = "argus-port";
+    private string? portArrest;
+
+    private async Task ShareAsync(List<string> records)
+    {
+        var existing = (await nl.Exchange.ListSharesAsync(new ListSharesRequest { Parent = $"operations/{OperationId}" })).Shares
+            .Where(s => s.Recipient == AgencyCode.Be && s.RevokeTime is null)
+            .Select(s => s.Record)
+            .ToHashSet();
+        foreach (var record in records.Where(r => !existing.Contains(r)))
+        {
+            await nl.Exchange.ShareRecordAsync(new ShareRecordRequest
+            {
+                Share = new Share
+                {
+                    Record = record,
+                    Recipient = AgencyCode.Be,
+                    Handling = new Handling { Code = HandlingCode.H2 },
+                    Purpose = "JIT Argus: Belgian follow-up of the Dutch arrests and seizures",
+                },
+            });
+        }
+    }
+
+    /// <summary>Belgium's copies of Dutch records by record name, once <paramref name="done"/> holds (60 s at most).</summary>
+    private async Task<Dictionary<string, ForeignRecord>> WaitForCopiesAsync(Func<Dictionary<string, ForeignRecord>, bool> done, string what)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var copies = new Dictionary<string, ForeignRecord>();
+            var token = "";
+            do
+            {
+                var page = await be.Replica.ListForeignRecordsAsync(new ListForeignRecordsRequest { Owner = AgencyCode.Nl, PageSize = 1000, PageToken = token });
+                foreach (var copy in page.ForeignRecords)
+                {
+                    copies[copy.Record] = copy;
+                }
+
+                token = page.NextPageToken;
+            }
+            while (token.Length > 0);
+            if (done(copies))
+            {
+                return copies;
+            }
+
+            Check(DateTime.UtcNow < until, $"Belgium's replica did not receive {what} within 60 s (it holds {copies.Count} Dutch records)");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task PortArrestAsync()
+    {
+        try
+        {
+            await nl.Operations.CreateOperationAsync(new CreateOperationRequest
+            {
+                OperationId = PortOperationId,
+                RequestId = RequestId("nl-port-operation"),
+                Operation = new Operation
+                {
+                    CodeName = "Argus haven",
+                    InternalCaseNumber = "10/960072-21",
+                    LeadAgency = AgencyCode.Nl,
+                    ParticipatingAgencies = { AgencyCode.Nl },
+                    LegalBasis = "Netherlands: Wetboek van Strafvordering art. 126uba",
+                    Status = OperationStatus.Active,
+                    StartTime = Timestamp.FromDateTimeOffset(ActionDay.AddMonths(-6)),
+                    Handling = new Handling { Code = HandlingCode.H2 },
+                    Classification = Classification.Confidential,
+                },
+            });
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists)
+        {
+            // run.sh ran before on the same data
+        }
+
+        var subject = SyntheticPeople.Dutch(500);
+        subject.CommunicationIdentifiers.Clear();
+        subject.CommunicationIdentifiers.Add(new CommunicationIdentifier { Type = CommunicationType.SkyEcc, Value = PortHandle });
+        portArrest = (await nl.Arrests.CreateArrestAsync(new CreateArrestRequest
+        {
+            Parent = $"operations/{PortOperationId}",
+            RequestId = RequestId("nl-port-arrest"),
+            Arrest = new Arrest
+            {
+                Subject = subject,
+                ArrestTime = Timestamp.FromDateTimeOffset(ActionDay),
+                Place = Rotterdam,
+                Offences = { new Offence { Code = "Opiumwet art. 10a", Description = "Voorbereiding van invoer van cocaïne via de haven" } },
+                LegalBasis = "Wetboek van Strafvordering art. 54",
+                CustodyStatus = CustodyStatus.InCustody,
+                Handling = new Handling { Code = HandlingCode.H2 },
+            },
+        })).Arrest.Name;
     }
 
     private static async Task<Operation> OpenOperationAsync(AgencyClient agency, string step, string caseNumber, string legalBasis)
