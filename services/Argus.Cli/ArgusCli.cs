@@ -35,7 +35,7 @@ public static class ArgusCli
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_IDENTITY"),
         };
 
-        var root = new RootCommand("argus: administration of Argus.Micro client credentials.");
+        var root = new RootCommand("argus: administration of Argus.Micro: client credentials, processing logs, dead letters.");
         root.Options.Add(json);
         root.Options.Add(credentials);
         root.Options.Add(ca);
@@ -43,6 +43,7 @@ public static class ArgusCli
         root.Subcommands.Add(ClientCommands.Build(Run));
         root.Subcommands.Add(AuditCommands.Build(result => new AdminConnection(result.GetValue(credentials)!, result.GetValue(ca), result.GetValue(identity)), stdout, stderr));
         root.Subcommands.Add(DevPkiCommand.Build(stdout));
+        root.Subcommands.Add(DeadLetterCommands.Build(stdout, stderr, json));
 
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });

@@ -25,7 +25,8 @@ public sealed class ExchangeFixture : IAsyncDisposable
 {
     public static readonly Metadata Justified = new() { { Caller.JustificationHeader, "Identifying suspects for the Antwerp searches" } };
 
-    private readonly string replicaQueue = TestRabbitMq.UniqueQueue("argus.be.replica");
+    /// <summary>Belgium's replica queue, unique to this fixture.</summary>
+    public string ReplicaQueue { get; } = TestRabbitMq.UniqueQueue("argus.be.replica");
     private (string Certificate, string Key) belgianServiceCertificate;
     private AccessTokenSource? belgianServiceTokens;
 
@@ -80,7 +81,7 @@ public sealed class ExchangeFixture : IAsyncDisposable
         Belgium = await RunningAgency.StartAsync(new BelgianJurisdiction(), DatabaseProvider.Sqlite, Identity, officer,
             own: ("argus-be", belgianServiceCertificate.Certificate, belgianServiceCertificate.Key),
             partners: new Dictionary<string, Uri> { ["Nl"] = Netherlands.Address },
-            extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", $"--Argus:Replica:Queue={replicaQueue}"]);
+            extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", $"--Argus:Replica:Queue={ReplicaQueue}"]);
         // Tests start from a settled replica: the start-up catch-up with the Netherlands is done.
         var until = DateTime.UtcNow.AddSeconds(30);
         while (BelgianReplica.CatchUpRounds == 0)
@@ -159,6 +160,6 @@ public sealed class ExchangeFixture : IAsyncDisposable
 
         await Netherlands.DisposeAsync();
         await Identity.DisposeAsync();
-        await TestRabbitMq.DeleteQueuesAsync(replicaQueue);
+        await TestRabbitMq.DeleteQueuesAsync(ReplicaQueue);
     }
 }

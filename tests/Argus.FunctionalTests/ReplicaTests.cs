@@ -190,6 +190,57 @@ public sealed class ReplicaTests
         Assert.DoesNotContain(copies, c => c.Record == erased);
     }
 
+    [Fact]
+    public async Task A_message_the_replica_cannot_apply_is_dead_lettered_and_an_admin_can_inspect_and_replay_it()
+    {
+        await using var exchange = await ExchangeFixture.StartAsync();
+        // An event naming an owner Belgium does not know: no retry can apply it.
+        var poison = new ArrestRecorded(Guid.CreateVersion7(), "xx", "operations/argus/arrests/unknown", 1, "H2", DateTimeOffset.UtcNow);
+        await exchange.Netherlands.Services.GetRequiredService<IBus>().Publish(poison, Pipe.Execute<PublishContext>(context =>
+        {
+            context.MessageId = poison.EventId;
+            context.SetRoutingKey("be");
+        }));
+
+        var listed = await WaitForDeadLetterAsync(exchange, poison.EventId);
+        Assert.Contains("unknown owner", listed, StringComparison.Ordinal);
+        Assert.Contains("operations/argus/arrests/unknown", listed, StringComparison.Ordinal);
+
+        var (code, output, _) = await CliAsync("dead-letters", "replay", "--queue", exchange.ReplicaQueue, "--message-id", poison.EventId.ToString());
+        Assert.Equal(0, code);
+        Assert.Contains("1 dead letters put back", output, StringComparison.Ordinal);
+        // Replayed, it went through the consumer (and its retries) again, and failed again.
+        await WaitForDeadLetterAsync(exchange, poison.EventId);
+        var (missing, _, error) = await CliAsync("dead-letters", "list", "--queue", "argus.no-such-queue");
+        Assert.Equal(3, missing);
+        Assert.Contains("no queue", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> WaitForDeadLetterAsync(ExchangeFixture exchange, Guid messageId)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var (code, output, error) = await CliAsync("dead-letters", "list", "--queue", exchange.ReplicaQueue, "--json");
+            Assert.True(code == 0, error);
+            if (output.Contains(messageId.ToString(), StringComparison.Ordinal))
+            {
+                return output;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"{messageId} did not reach {exchange.ReplicaQueue}_error within 60 s; the queue holds: {output}");
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task<(int Code, string Output, string Error)> CliAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await Argus.Cli.ArgusCli.RunAsync([.. args, "--broker", TestRabbitMq.Uri], stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
     private static async Task<string> OpenOperationAsync(ExchangeFixture exchange) =>
         (await exchange.Netherlands.Client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
         {
