@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks over real sockets against throwaway servers. The last line printed is one JSON object.
 # Usage: ./deploy/local/bench.sh unary    [--concurrency N] [--seconds N] [--warmup N]
-#        ./deploy/local/bench.sh exchange [--seconds N]
+#        ./deploy/local/bench.sh exchange [--seconds N] [--rate N]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/deploy/local/lib/postgres.sh"

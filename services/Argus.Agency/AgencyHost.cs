@@ -41,6 +41,7 @@ public static class AgencyHost
         // EF logs every failed command as an error, including the unique violations we expect and
         // handle (idempotent retries); real failures reach RpcErrorInterceptor, which logs them.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.None);
         builder.Services.AddSingleton(jurisdiction);
         builder.Services.AddSingleton(TimeProvider.System);
         var database = builder.Services.AddArgusDatabase<AgencyDbContext, SqliteAgencyDbContext, PostgresAgencyDbContext>(

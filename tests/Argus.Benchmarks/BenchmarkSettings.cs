@@ -1,3 +1,4 @@
 namespace Argus.Benchmarks;
 
-internal sealed record BenchmarkSettings(int Concurrency, TimeSpan Duration, TimeSpan Warmup);
+/// <param name="Rate">Writes per second of the exchange benchmark's steady load.</param>
+internal sealed record BenchmarkSettings(int Concurrency, TimeSpan Duration, TimeSpan Warmup, int Rate);

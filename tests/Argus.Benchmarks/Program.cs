@@ -1,16 +1,17 @@
 using Argus.Benchmarks;
 
-// Usage: Argus.Benchmarks unary|exchange [--concurrency 32] [--seconds 5] [--warmup 3]
+// Usage: Argus.Benchmarks unary|exchange [--concurrency 32] [--seconds 5] [--warmup 3] [--rate 500]
 if (args.Length == 0 || args[0] is not ("unary" or "exchange"))
 {
-    Console.Error.WriteLine("usage: Argus.Benchmarks unary|exchange [--concurrency N] [--seconds N] [--warmup N]");
+    Console.Error.WriteLine("usage: Argus.Benchmarks unary|exchange [--concurrency N] [--seconds N] [--warmup N] [--rate N]");
     return 64;
 }
 
 var settings = new BenchmarkSettings(
     Concurrency: int.Parse(Option("--concurrency") ?? "32"),
     Duration: TimeSpan.FromSeconds(double.Parse(Option("--seconds") ?? "5")),
-    Warmup: TimeSpan.FromSeconds(double.Parse(Option("--warmup") ?? "3")));
+    Warmup: TimeSpan.FromSeconds(double.Parse(Option("--warmup") ?? "3")),
+    Rate: int.Parse(Option("--rate") ?? "500"));
 
 return args[0] == "unary" ? await UnaryBenchmark.RunAsync(settings) : await ExchangeBenchmark.RunAsync(settings);
 
