@@ -40,7 +40,7 @@ public sealed class ServiceIndependenceTests
     [Fact]
     public void The_project_files_reference_no_other_national_service()
     {
-        var services = Path.Combine(RepositoryRoot(), "services");
+        var services = Path.Combine(Repository.Root(), "services");
         foreach (var (project, forbidden) in new[] { ("Argus.Netherlands", "Argus.Belgium"), ("Argus.Belgium", "Argus.Netherlands"), ("Argus.Agency", "Argus.Netherlands"), ("Argus.Agency", "Argus.Belgium") })
         {
             var text = File.ReadAllText(Path.Combine(services, project, $"{project}.csproj"));
@@ -52,16 +52,5 @@ public sealed class ServiceIndependenceTests
     {
         var result = Types.InAssembly(assembly).ShouldNot().HaveDependencyOn(forbiddenNamespace).GetResult();
         Assert.True(result.IsSuccessful, $"{assembly.GetName().Name} depends on {forbiddenNamespace}: {string.Join(", ", result.FailingTypeNames ?? [])}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Argus.Micro.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Argus.Micro.sln not found above the test folder.");
     }
 }
