@@ -119,7 +119,10 @@ public sealed class ReplicaTests
         Console.WriteLine($"duplicate delivery: 2 redeliveries, {exchange.BelgianReplica.DuplicateCount - duplicates} dropped by the inbox, {exchange.BelgianReplica.AppliedCount - applied} applied");
         Assert.Equal(applied, exchange.BelgianReplica.AppliedCount);
         Assert.Equal(entries, (await exchange.BelgianLogAsync(arrest.Name)).Count);
-        Assert.Single(await exchange.BelgianLogAsync($"(event {original.MessageId})"));
+        // The first delivery is in the inbox (it may have changed nothing, if the operation's
+        // RecordShared brought the copy first); the two later ones changed nothing either.
+        await using var scope = exchange.Belgium!.Services.CreateAsyncScope();
+        Assert.True(await scope.ServiceProvider.GetRequiredService<AgencyDbContext>().InboxMessages.AnyAsync(m => m.MessageId == original.MessageId));
     }
 
     [Fact]
