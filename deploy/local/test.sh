@@ -30,12 +30,18 @@ dotnet build "$root/Argus.Micro.sln" -c Release -nologo -clp:ErrorsOnly
 
 argus_log "testing"
 set +e
-dotnet test "$root/Argus.Micro.sln" -c Release --no-build -nologo "$@" 2>&1 | tee "$work/test.log"
+# Normal verbosity so the fault tests' reports (their counts) are in the log; the terminal gets
+# everything but the line per passed test.
+dotnet test "$root/Argus.Micro.sln" -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 \
+  | tee "$work/test.log" | grep -Ev '^ +Passed [A-Z]|^ *Standard Output Messages:$|^\[xUnit\.net [0-9:.]+\] +(Discover|Start|Finish)'
 status=${PIPESTATUS[0]}
 set -e
 
-# One closing line for the whole suite, summed over the test assemblies.
-awk '/(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+/ {
-       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
-     } END { printf "tests: %d passed, %d failed\n", p, f }' "$work/test.log"
+echo "Fault tests (what each did, counted):"
+grep -o 'fault test: .*' "$work/test.log" | sed 's/^/  /' || echo "  (none ran)"
+
+# One closing line for the whole suite, summed over the test assemblies (the console logger at
+# normal verbosity ends each assembly with "Total tests: N", "Passed: N", "Failed: N").
+awk '/^ +Passed: +[0-9]+ *$/ { p += $2 } /^ +Failed: +[0-9]+ *$/ { f += $2 }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$work/test.log"
 exit "$status"

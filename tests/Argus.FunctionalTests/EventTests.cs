@@ -78,7 +78,7 @@ public sealed class EventTests : IAsyncLifetime
         await subscriber.WaitForAsync(received => created.All(name => received.Any(e => e.Record == name)), TimeSpan.FromSeconds(90));
         var deliveries = subscriber.Received.Where(e => created.Contains(e.Record)).ToList();
         var duplicates = deliveries.Count - deliveries.Select(e => e.MessageId).Distinct().Count();
-        Console.WriteLine($"broker outage: {created.Count} arrests written while down, {deliveries.Select(e => e.MessageId).Distinct().Count()} events delivered, {duplicates} duplicate deliveries");
+        Console.WriteLine($"fault test: broker outage (subscriber): {created.Count} arrests written while down, {deliveries.Select(e => e.MessageId).Distinct().Count()} events delivered, {duplicates} duplicate deliveries");
         Assert.Equal(created.Count, deliveries.Select(e => e.Record).Distinct().Count());
     }
 

@@ -52,7 +52,7 @@ public sealed class RelayCrashTests
 
         var deliveries = subscriber.Received.Where(e => created.Contains(e.Record)).ToList();
         var distinct = deliveries.Select(e => e.MessageId).Distinct().Count();
-        Console.WriteLine($"relay crash: {created.Count} events, {deliveredBeforeCrash} delivered before the kill, {distinct} distinct delivered in all, {deliveries.Count - distinct} duplicates");
+        Console.WriteLine($"fault test: relay crash: {created.Count} events, {deliveredBeforeCrash} delivered before the kill, {distinct} distinct delivered in all, {deliveries.Count - distinct} duplicates");
         Assert.Equal(created.Count, deliveries.Select(e => e.Record).Distinct().Count());
         Assert.Equal(created.Count, distinct);
     }

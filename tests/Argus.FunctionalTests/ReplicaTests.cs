@@ -116,7 +116,7 @@ public sealed class ReplicaTests
         }
 
         await WaitUntilAsync(() => exchange.BelgianReplica.DuplicateCount >= duplicates + 2, "both duplicates to be delivered");
-        Console.WriteLine($"duplicate delivery: 2 redeliveries, {exchange.BelgianReplica.DuplicateCount - duplicates} dropped by the inbox, {exchange.BelgianReplica.AppliedCount - applied} applied");
+        Console.WriteLine($"fault test: duplicate delivery: 2 redeliveries, {exchange.BelgianReplica.DuplicateCount - duplicates} dropped by the inbox, {exchange.BelgianReplica.AppliedCount - applied} applied");
         Assert.Equal(applied, exchange.BelgianReplica.AppliedCount);
         Assert.Equal(entries, (await exchange.BelgianLogAsync(arrest.Name)).Count);
         // The first delivery is in the inbox (it may have changed nothing, if the operation's
@@ -161,7 +161,7 @@ public sealed class ReplicaTests
         }
 
         var events = exchange.BelgianReplica.AppliedCount - applied;
-        Console.WriteLine($"broker outage: {written.Count} arrests written, {copies.Count - 1} copies in Belgium, {events} events applied, "
+        Console.WriteLine($"fault test: broker outage (replica): {written.Count} arrests written, {copies.Count - 1} copies in Belgium, {events} events applied, "
             + $"{exchange.BelgianReplica.DuplicateCount} duplicates dropped, {receipts.Count(r => r > 1)} applied twice");
         Assert.Equal(written.Count, copies.Count - 1);
         Assert.All(receipts, r => Assert.Equal(1, r));
@@ -188,7 +188,7 @@ public sealed class ReplicaTests
         await exchange.StartBelgiumAsync();
 
         var copies = await exchange.WaitForCopiesAsync(c => c.Count == written.Count + 1, Converge);
-        Console.WriteLine($"partner down: {written.Count + 1} arrests written and 1 erased while Belgium was down, {copies.Count - 1} copies after catch-up");
+        Console.WriteLine($"fault test: partner down, then Sync: {written.Count + 1} arrests written and 1 erased while Belgium was down, {copies.Count - 1} copies after catch-up");
         Assert.Equal(written.Append(operation).Order(), copies.Select(c => c.Record).Order());
         Assert.DoesNotContain(copies, c => c.Record == erased);
     }
