@@ -26,17 +26,8 @@ internal static class ExchangeBenchmark
         await using var identity = await RunningIdentity.StartAsync(DatabaseProvider.PostgreSql);
         var caller = await identity.RegisterAsync("bench-exchange", [ArgusAudiences.Agency("nl")],
             [ArgusScopes.OperationsWrite, ArgusScopes.ArrestsWrite, ArgusScopes.ArrestsRead, ArgusScopes.Exchange], agency: "nl");
-        var belgianService = TestPki.IssueClientCertificate("argus-be");
-        await identity.Admin.Clients.CreateClientAsync(new Identity.V1.CreateClientRequest
-        {
-            ClientId = "argus-be",
-            Kind = Identity.V1.ClientKind.AgencyService,
-            Agency = "be",
-            AuthenticationMethod = Identity.V1.AuthenticationMethod.MutualTls,
-            Audiences = { ArgusAudiences.Agency("nl") },
-            Scopes = { ArgusScopes.Exchange, ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead },
-            CertificatesPem = { await File.ReadAllTextAsync(belgianService.Certificate) },
-        });
+        var (_, belgianService) = await identity.RegisterAgencyServiceAsync("argus-be", "be", [ArgusAudiences.Agency("nl")],
+            [ArgusScopes.Exchange, ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead]);
         await using var nl = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.PostgreSql, identity, caller,
             extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"]);
         await using var subscriber = await EventSubscriber.StartAsync("nl", "argus.arrest-recorded");
@@ -44,7 +35,7 @@ internal static class ExchangeBenchmark
         Console.WriteLine($"outbox relay: {relayRate:N0} events/s (20,000 events, publisher confirms, to a durable queue)");
 
         await using var be = await RunningAgency.StartAsync(new BelgianJurisdiction(), DatabaseProvider.PostgreSql, identity,
-            own: ("argus-be", belgianService.Certificate, belgianService.Key), partners: new Dictionary<string, Uri> { ["Nl"] = nl.Address },
+            own: belgianService, partners: new Dictionary<string, Uri> { ["Nl"] = nl.Address },
             extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", $"--Argus:Replica:Queue=argus.be.replica.bench-{Guid.NewGuid():N}"]);
         var parent = (await nl.Client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
         {

@@ -27,7 +27,7 @@ public sealed class ExchangeFixture : IAsyncDisposable
 
     /// <summary>Belgium's replica queue, unique to this fixture.</summary>
     public string ReplicaQueue { get; } = TestRabbitMq.UniqueQueue("argus.be.replica");
-    private (string Certificate, string Key) belgianServiceCertificate;
+    private (string ClientId, string Certificate, string Key) belgianService;
     private AccessTokenSource? belgianServiceTokens;
 
     public RunningIdentity Identity { get; private set; } = null!;
@@ -45,26 +45,11 @@ public sealed class ExchangeFixture : IAsyncDisposable
         var fixture = new ExchangeFixture();
         fixture.Identity = await RunningIdentity.StartAsync();
         var owner = await fixture.Identity.RegisterAsync("exchange-owner", [ArgusAudiences.Agency("nl")], [.. AgencyFixture.RecordScopes, ArgusScopes.Exchange], agency: "nl");
-        fixture.belgianServiceCertificate = TestPki.IssueClientCertificate("argus-be");
-        await fixture.Identity.Admin.Clients.CreateClientAsync(new Argus.Identity.V1.CreateClientRequest
-        {
-            ClientId = "argus-be",
-            Kind = Argus.Identity.V1.ClientKind.AgencyService,
-            Agency = "be",
-            AuthenticationMethod = Argus.Identity.V1.AuthenticationMethod.MutualTls,
-            Audiences = { ArgusAudiences.Agency("nl") },
-            Scopes = { ArgusScopes.Exchange, ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead },
-            CertificatesPem = { await File.ReadAllTextAsync(fixture.belgianServiceCertificate.Certificate) },
-        });
+        var (service, own) = await fixture.Identity.RegisterAgencyServiceAsync("argus-be", "be", [ArgusAudiences.Agency("nl")],
+            [ArgusScopes.Exchange, ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead]);
+        fixture.belgianService = own;
         fixture.Netherlands = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, fixture.Identity, owner,
             extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"]);
-        var service = new ClientCredentials
-        {
-            TokenEndpoint = fixture.Identity.TokenEndpoint,
-            ClientId = "argus-be",
-            Certificate = ClientCredentials.LoadCertificate(fixture.belgianServiceCertificate.Certificate, fixture.belgianServiceCertificate.Key),
-            CaCertificate = RunningIdentity.CaCertificate,
-        };
         fixture.belgianServiceTokens = new AccessTokenSource(service);
         fixture.BelgiumAtNetherlands = fixture.Netherlands.ClientFor(service, fixture.belgianServiceTokens);
         if (startBelgium)
@@ -79,7 +64,7 @@ public sealed class ExchangeFixture : IAsyncDisposable
     {
         var officer = await Identity.RegisterAsync($"be-officer-{Guid.NewGuid():N}"[..20], [ArgusAudiences.Agency("be")], [.. AgencyFixture.RecordScopes, ArgusScopes.Exchange], agency: "be");
         Belgium = await RunningAgency.StartAsync(new BelgianJurisdiction(), DatabaseProvider.Sqlite, Identity, officer,
-            own: ("argus-be", belgianServiceCertificate.Certificate, belgianServiceCertificate.Key),
+            own: belgianService,
             partners: new Dictionary<string, Uri> { ["Nl"] = Netherlands.Address },
             extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", $"--Argus:Replica:Queue={ReplicaQueue}"]);
         // Tests start from a settled replica: the start-up catch-up with the Netherlands is done.

@@ -110,6 +110,36 @@ public sealed class RunningIdentity : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Registers an agency service's own client (mutual TLS, argus_agency = <paramref name="agency"/>),
+    /// as run.sh registers argus-nl and argus-be; returns its credentials and its certificate files,
+    /// which <see cref="RunningAgency.StartAsync"/> takes as the service's own.
+    /// </summary>
+    public async Task<(ClientCredentials Credentials, (string ClientId, string Certificate, string Key) Own)> RegisterAgencyServiceAsync(
+        string clientId, string agency, IEnumerable<string> audiences, IEnumerable<string> scopes)
+    {
+        var files = TestPki.IssueClientCertificate(clientId);
+        var request = new CreateClientRequest
+        {
+            ClientId = clientId,
+            Kind = ClientKind.AgencyService,
+            Agency = agency,
+            AuthenticationMethod = AuthenticationMethod.MutualTls,
+            CertificatesPem = { await File.ReadAllTextAsync(files.Certificate) },
+        };
+        request.Audiences.AddRange(audiences);
+        request.Scopes.AddRange(scopes);
+        await Admin.Clients.CreateClientAsync(request);
+        var credentials = new ClientCredentials
+        {
+            TokenEndpoint = TokenEndpoint,
+            ClientId = clientId,
+            Certificate = ClientCredentials.LoadCertificate(files.Certificate, files.Key),
+            CaCertificate = CaCertificate,
+        };
+        return (credentials, (clientId, files.Certificate, files.Key));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();

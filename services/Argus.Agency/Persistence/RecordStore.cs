@@ -223,10 +223,14 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
     /// it was erased, why and by whom, and everyone it was shared with is told to erase their copy.
     /// Shares of the record end with it.
     /// </summary>
+    /// <param name="reason">Why, as the caller gave it: required, and logged.</param>
     /// <param name="referencedBy">Another record that still refers to this one, if any: erasing it would leave a dangling link.</param>
     public async Task EraseAsync<T>(IQueryable<T> target, string name, string etag, string reason, Func<T, Task<string?>> referencedBy, CancellationToken cancellationToken)
         where T : OperationRecord
     {
+        var errors = new FieldErrors();
+        reason = Input.Text(reason, "reason", errors, 500, required: true);
+        errors.ThrowIfAny();
         var record = await target.FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException(name);
         if (etag.Length > 0 && etag != record.Etag)
         {

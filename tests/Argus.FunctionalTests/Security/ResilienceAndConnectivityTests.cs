@@ -33,20 +33,10 @@ public sealed class ResilienceAndConnectivityTests
     {
         await using var identity = await RunningIdentity.StartAsync();
         var operatorClient = await identity.RegisterAsync("connectivity-operator", [ArgusAudiences.Agency("nl")], [ArgusScopes.AdminRead]);
-        var dutchCertificate = TestPki.IssueClientCertificate("argus-nl");
-        await identity.Admin.Clients.CreateClientAsync(new Identity.V1.CreateClientRequest
-        {
-            ClientId = "argus-nl",
-            Kind = Identity.V1.ClientKind.AgencyService,
-            Agency = "nl",
-            AuthenticationMethod = Identity.V1.AuthenticationMethod.MutualTls,
-            Audiences = { ArgusAudiences.Agency("be") },
-            Scopes = { ArgusScopes.Exchange },
-            CertificatesPem = { await File.ReadAllTextAsync(dutchCertificate.Certificate) },
-        });
+        var (_, dutchService) = await identity.RegisterAgencyServiceAsync("argus-nl", "nl", [ArgusAudiences.Agency("be")], [ArgusScopes.Exchange]);
         await using var be = await RunningAgency.StartAsync(new BelgianJurisdiction(), DatabaseProvider.Sqlite, identity);
         await using var nl = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, identity, operatorClient,
-            own: ("argus-nl", dutchCertificate.Certificate, dutchCertificate.Key), partners: new Dictionary<string, Uri> { ["Be"] = be.Address });
+            own: dutchService, partners: new Dictionary<string, Uri> { ["Be"] = be.Address });
 
         var check = await nl.Client.Connectivity.CheckPartnerAsync(new CheckPartnerRequest { Partner = AgencyCode.Be });
 

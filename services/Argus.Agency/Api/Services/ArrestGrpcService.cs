@@ -72,20 +72,17 @@ internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdi
         return new() { Arrest = ArrestMapping.ToProto(updated) };
     }
 
-
     [Authorize(ArgusScopes.ArrestsWrite)]
     public override async Task<Proto.DeleteArrestResponse> DeleteArrest(Proto.DeleteArrestRequest request, ServerCallContext context)
     {
         var (operationId, id) = ResourceNames.Child(request.Name, Arrest.Collection, "name");
-        var errors = new FieldErrors();
-        var reason = Input.Text(request.Reason, "reason", errors, 500, required: true);
-        errors.ThrowIfAny();
         var target = store.Db.Arrests.Where(x => x.OperationId == operationId && x.Id == id);
-        await store.EraseAsync(target, request.Name, request.Etag, reason, async arrest => await store.Db.EvidenceItems.Where(e => e.OperationId == arrest.OperationId && e.ArrestId == arrest.Id).Select(e => e.Id).FirstOrDefaultAsync() is { } item
+        await store.EraseAsync(target, request.Name, request.Etag, request.Reason, async arrest => await store.Db.EvidenceItems.Where(e => e.OperationId == arrest.OperationId && e.ArrestId == arrest.Id).Select(e => e.Id).FirstOrDefaultAsync() is { } item
             ? ResourceNames.ChildName(arrest.OperationId, EvidenceItem.Collection, item)
             : null, context.CancellationToken);
         return new();
     }
+
     private async Task CheckLinksAsync(Arrest arrest, CancellationToken cancellationToken)
     {
         if (arrest.HouseSearchId is { } search && !await store.ExistsAsync<HouseSearch>(arrest.OperationId, search, cancellationToken))

@@ -71,18 +71,15 @@ internal sealed class EvidenceGrpcService(RecordStore store, TimeProvider clock)
         return new() { EvidenceItem = EvidenceMapping.ToProto(updated) };
     }
 
-
     [Authorize(ArgusScopes.EvidenceWrite)]
     public override async Task<Proto.DeleteEvidenceItemResponse> DeleteEvidenceItem(Proto.DeleteEvidenceItemRequest request, ServerCallContext context)
     {
         var (operationId, id) = ResourceNames.Child(request.Name, EvidenceItem.Collection, "name");
-        var errors = new FieldErrors();
-        var reason = Input.Text(request.Reason, "reason", errors, 500, required: true);
-        errors.ThrowIfAny();
         var target = store.Db.EvidenceItems.Where(x => x.OperationId == operationId && x.Id == id);
-        await store.EraseAsync(target, request.Name, request.Etag, reason, _ => Task.FromResult<string?>(null), context.CancellationToken);
+        await store.EraseAsync(target, request.Name, request.Etag, request.Reason, _ => Task.FromResult<string?>(null), context.CancellationToken);
         return new();
     }
+
     private async Task CheckLinksAndExhibitNumberAsync(EvidenceItem item, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();

@@ -73,11 +73,8 @@ internal sealed class HouseSearchGrpcService(RecordStore store, IJurisdiction ju
     public override async Task<Proto.DeleteHouseSearchResponse> DeleteHouseSearch(Proto.DeleteHouseSearchRequest request, ServerCallContext context)
     {
         var (operationId, id) = ResourceNames.Child(request.Name, HouseSearch.Collection, "name");
-        var errors = new FieldErrors();
-        var reason = Input.Text(request.Reason, "reason", errors, 500, required: true);
-        errors.ThrowIfAny();
         var target = store.Db.HouseSearches.Where(x => x.OperationId == operationId && x.Id == id);
-        await store.EraseAsync(target, request.Name, request.Etag, reason, async search => await store.Db.Arrests.Where(a => a.OperationId == search.OperationId && a.HouseSearchId == search.Id).Select(a => a.Id).FirstOrDefaultAsync() is { } arrest
+        await store.EraseAsync(target, request.Name, request.Etag, request.Reason, async search => await store.Db.Arrests.Where(a => a.OperationId == search.OperationId && a.HouseSearchId == search.Id).Select(a => a.Id).FirstOrDefaultAsync() is { } arrest
             ? ResourceNames.ChildName(search.OperationId, Arrest.Collection, arrest)
             : await store.Db.EvidenceItems.Where(e => e.OperationId == search.OperationId && e.HouseSearchId == search.Id).Select(e => e.Id).FirstOrDefaultAsync() is { } item
                 ? ResourceNames.ChildName(search.OperationId, EvidenceItem.Collection, item)
