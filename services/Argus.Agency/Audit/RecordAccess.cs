@@ -20,7 +20,7 @@ public sealed class RecordAccess(Caller caller, IJurisdiction jurisdiction, Agen
         caller.Agency is { } agency && !string.Equals(agency, jurisdiction.Agency.ToString(), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The partner as an agency code; null for the owner's callers, and for an agency unknown here (nothing is shared with it).</summary>
-    private AgencyCode? Partner => CallerIsPartner && Enum.TryParse<AgencyCode>(caller.Agency, ignoreCase: true, out var code) ? code : null;
+    public AgencyCode? Partner => CallerIsPartner && Enum.TryParse<AgencyCode>(caller.Agency, ignoreCase: true, out var code) ? code : null;
 
     /// <summary>Refuses an unjustified consultation by a partner.</summary>
     public void RequireJustifiedRead()
@@ -44,7 +44,7 @@ public sealed class RecordAccess(Caller caller, IJurisdiction jurisdiction, Agen
             return false;
         }
 
-        var operation = record is OperationRecord child ? Operation.ResourceName(child.OperationId) : record.Name;
+        var operation = record.OperationName;
         return await ActiveShares(partner).AnyAsync(s => s.Record == record.Name || s.Record == operation, cancellationToken);
     }
 

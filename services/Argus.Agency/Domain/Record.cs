@@ -33,6 +33,9 @@ public abstract class Record
 
     public abstract string Name { get; }
 
+    /// <summary>The operation the record belongs to (an operation's is its own name): sharing an operation shares this record.</summary>
+    public abstract string OperationName { get; }
+
     public string Etag => $"\"{Version}\"";
 }
 
@@ -40,4 +43,6 @@ public abstract class Record
 public abstract class OperationRecord : Record
 {
     public string OperationId { get; set; } = "";
+
+    public override string OperationName => Operations.Operation.ResourceName(OperationId);
 }

@@ -39,20 +39,12 @@ internal static class EventBusRegistration
                     host.Heartbeat(TimeSpan.FromSeconds(15));
                     host.ConnectionName("argus-agency");
                 });
-                Direct<OperationOpened>(rabbit);
-                Direct<OperationUpdated>(rabbit);
-                Direct<HouseSearchRecorded>(rabbit);
-                Direct<HouseSearchUpdated>(rabbit);
-                Direct<ArrestRecorded>(rabbit);
-                Direct<ArrestUpdated>(rabbit);
-                Direct<EvidenceRegistered>(rabbit);
-                Direct<EvidenceUpdated>(rabbit);
-                Direct<RecordShared>(rabbit);
-                Direct<ShareRevoked>(rabbit);
-                Direct<RecordCorrected>(rabbit);
-                Direct<RecordErased>(rabbit);
-                Direct<LookupFollowUpRequested>(rabbit);
-                Direct<LookupFollowUpDecided>(rabbit);
+                // Every event's exchange is direct: the routing key (an agency) picks the queues.
+                foreach (var type in RecordEvents.All)
+                {
+                    rabbit.PublishTopology.GetMessageTopology(type).ExchangeType = "direct";
+                }
+
                 if (replica)
                 {
                     rabbit.ReceiveEndpoint(configuration["Argus:Replica:Queue"] ?? $"argus.{agency}.replica", endpoint =>
@@ -94,8 +86,4 @@ internal static class EventBusRegistration
         services.AddSingleton<ReplicaCatchUp>();
         services.AddHostedService(provider => provider.GetRequiredService<ReplicaCatchUp>());
     }
-
-    private static void Direct<T>(IRabbitMqBusFactoryConfigurator rabbit)
-        where T : class =>
-        rabbit.Publish<T>(publish => publish.ExchangeType = "direct");
 }

@@ -216,6 +216,7 @@ public abstract class AgencyDbContext(DbContextOptions options) : DbContext(opti
         record.HasIndex(x => x.RequestId).IsUnique();
         record.ComplexProperty(x => x.Handling, handling => handling.Property(x => x.Restrictions).HasMaxLength(1000));
         record.Ignore(x => x.Name);
+        record.Ignore(x => x.OperationName);
         record.Ignore(x => x.Etag);
     }
 

@@ -208,7 +208,7 @@ public sealed class RecordStore(AgencyDbContext db, RecordCache cache, Processin
     /// <summary>The partners <paramref name="record"/> is shared with now, itself or through its operation.</summary>
     private async Task<List<string>> RecipientsAsync(Record record, CancellationToken cancellationToken)
     {
-        var operation = record is OperationRecord child ? Operation.ResourceName(child.OperationId) : record.Name;
+        var operation = record.OperationName;
         return (await db.Shares.AsNoTracking()
                 .Where(s => s.RevokeTime == null && (s.Record == record.Name || s.Record == operation))
                 .Select(s => s.Recipient)

@@ -1,3 +1,4 @@
+using Argus.Agency.Api.Mapping;
 using Argus.Agency.Domain.Shared;
 using Argus.Agency.Partners;
 using Google.Protobuf;
@@ -54,45 +55,47 @@ public sealed class OwnerRecords(PartnerClients partners)
             records.Add(shared);
         }
 
-        var token = "";
-        do
-        {
-            var page = await client.HouseSearches.ListHouseSearchesAsync(new() { Parent = operation, PageSize = 1000, PageToken = token }, Justified, cancellationToken: cancellationToken);
-            records.AddRange(page.HouseSearches.Select(From));
-            token = page.NextPageToken;
-        }
-        while (token.Length > 0);
-
-        do
-        {
-            var page = await client.Arrests.ListArrestsAsync(new() { Parent = operation, PageSize = 1000, PageToken = token }, Justified, cancellationToken: cancellationToken);
-            records.AddRange(page.Arrests.Select(From));
-            token = page.NextPageToken;
-        }
-        while (token.Length > 0);
-
-        do
-        {
-            var page = await client.Evidence.ListEvidenceItemsAsync(new() { Parent = operation, PageSize = 1000, PageToken = token }, Justified, cancellationToken: cancellationToken);
-            records.AddRange(page.EvidenceItems.Select(From));
-            token = page.NextPageToken;
-        }
-        while (token.Length > 0);
-
+        records.AddRange(await ListAllAsync(token => client.HouseSearches.ListHouseSearchesAsync(new() { Parent = operation, PageSize = 1000, PageToken = token }, Justified, cancellationToken: cancellationToken).ResponseAsync,
+            page => (page.HouseSearches.Select(From), page.NextPageToken)));
+        records.AddRange(await ListAllAsync(token => client.Arrests.ListArrestsAsync(new() { Parent = operation, PageSize = 1000, PageToken = token }, Justified, cancellationToken: cancellationToken).ResponseAsync,
+            page => (page.Arrests.Select(From), page.NextPageToken)));
+        records.AddRange(await ListAllAsync(token => client.Evidence.ListEvidenceItemsAsync(new() { Parent = operation, PageSize = 1000, PageToken = token }, Justified, cancellationToken: cancellationToken).ResponseAsync,
+            page => (page.EvidenceItems.Select(From), page.NextPageToken)));
         return records;
     }
 
     /// <summary>What kind of record a name is: "operations/x", or "operations/x/{collection}/y".</summary>
-    public static ForeignRecordKind KindOf(string record) => record.Split('/') switch
+    public static ForeignRecordKind KindOf(string record) =>
+        TryKindOf(record, out var kind) ? kind : throw new FormatException($"\"{record}\" is not the name of a record.");
+
+    public static bool TryKindOf(string record, out ForeignRecordKind kind)
     {
-        ["operations", _] => ForeignRecordKind.Operation,
-        ["operations", _, Domain.HouseSearches.HouseSearch.Collection, _] => ForeignRecordKind.HouseSearch,
-        ["operations", _, Domain.Arrests.Arrest.Collection, _] => ForeignRecordKind.Arrest,
-        ["operations", _, Domain.Evidence.EvidenceItem.Collection, _] => ForeignRecordKind.EvidenceItem,
-        _ => throw new FormatException($"\"{record}\" is not the name of a record."),
-    };
+        kind = record.Split('/') switch
+        {
+            ["operations", _] => ForeignRecordKind.Operation,
+            ["operations", _, Domain.HouseSearches.HouseSearch.Collection, _] => ForeignRecordKind.HouseSearch,
+            ["operations", _, Domain.Arrests.Arrest.Collection, _] => ForeignRecordKind.Arrest,
+            ["operations", _, Domain.Evidence.EvidenceItem.Collection, _] => ForeignRecordKind.EvidenceItem,
+            _ => default,
+        };
+        return kind != default;
+    }
 
     public static string OperationOf(string record) => record.Split('/')[1];
+
+    private static async Task<List<DisclosedRecord>> ListAllAsync<TPage>(Func<string, Task<TPage>> list, Func<TPage, (IEnumerable<DisclosedRecord> Records, string Next)> read)
+    {
+        var records = new List<DisclosedRecord>();
+        var token = "";
+        do
+        {
+            var (page, next) = read(await list(token));
+            records.AddRange(page);
+            token = next;
+        }
+        while (token.Length > 0);
+        return records;
+    }
 
     private static DisclosedRecord From(ProtoOperations.Operation x) => Disclosed(x.Name, ForeignRecordKind.Operation, x.Handling, x.UpdateTime, x.Etag, x);
 
@@ -107,7 +110,7 @@ public sealed class OwnerRecords(PartnerClients partners)
         kind,
         OperationOf(name),
         int.Parse(etag.Trim('"'), System.Globalization.CultureInfo.InvariantCulture),
-        handling is null || handling.Code == ProtoCommon.HandlingCode.Unspecified ? HandlingCode.H0 : (HandlingCode)(int)handling.Code,
+        handling is null || handling.Code == ProtoCommon.HandlingCode.Unspecified ? HandlingCode.H0 : EnumMap<ProtoCommon.HandlingCode, HandlingCode>.Convert(handling.Code),
         handling?.Restrictions is { Length: > 0 } restrictions ? restrictions : null,
         updateTime?.ToDateTimeOffset() ?? DateTimeOffset.MinValue,
         JsonFormatter.Default.Format(content));

@@ -1,3 +1,4 @@
+using Argus.Agency.Api.Mapping;
 using Argus.Agency.Domain;
 using Argus.Agency.Domain.Shared;
 using Argus.Agency.Outbox;
@@ -75,10 +76,19 @@ public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfigu
         var read = 0;
         await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
         {
-            var message = ToEvent(partner, item);
             // A fresh scope (and DbContext) per event: one event's failure leaves nothing half-tracked for the next.
             await using var eventScope = scopes.CreateAsyncScope();
-            await eventScope.ServiceProvider.GetRequiredService<ReplicaUpdater>().ApplyAsync(message, item.Cursor, cancellationToken);
+            var updater = eventScope.ServiceProvider.GetRequiredService<ReplicaUpdater>();
+            if (ToEvent(partner, item) is { } message)
+            {
+                await updater.ApplyAsync(message, item.Cursor, cancellationToken);
+            }
+            else
+            {
+                // Lookup events, and kinds this version does not know: nothing to copy; read past them.
+                await updater.AdvanceCursorAsync(partner, item.Cursor, cancellationToken);
+            }
+
             read++;
         }
 
@@ -91,20 +101,19 @@ public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfigu
             .OfType<AgencyCode>()
             .Where(code => code != jurisdiction.Agency);
 
-    /// <summary>The event a Sync item stands for, as it was on the bus.</summary>
-    private static IArgusEvent ToEvent(AgencyCode owner, Exchange.V1.SyncResponse item)
+    /// <summary>The record event a Sync item stands for, as it was on the bus; null for any other event.</summary>
+    private static IRecordEvent? ToEvent(AgencyCode owner, Exchange.V1.SyncResponse item)
     {
         var type = RecordEvents.All.FirstOrDefault(t => EntityNames.Of(t) == item.Event);
-        var id = Guid.Parse(item.EventId);
-        var occurred = item.OccurTime.ToDateTimeOffset();
         if (type is null || !typeof(IRecordEvent).IsAssignableFrom(type))
         {
-            // Lookup events, and kinds this version does not know: nothing to copy, but remember them as seen.
-            return new LookupFollowUpRequested(id, owner.Code(), item.Record, "", occurred);
+            return null;
         }
 
-        var handling = item.HandlingCode == Common.V1.HandlingCode.Unspecified ? "H0" : ((HandlingCode)(int)item.HandlingCode).ToString();
-        return (IArgusEvent)Activator.CreateInstance(type, id, owner.Code(), item.Record, item.Version, handling, occurred)!;
+        var handling = item.HandlingCode == Common.V1.HandlingCode.Unspecified
+            ? HandlingCode.H0
+            : EnumMap<Common.V1.HandlingCode, HandlingCode>.Convert(item.HandlingCode);
+        return (IRecordEvent)Activator.CreateInstance(type, Guid.Parse(item.EventId), owner.Code(), item.Record, item.Version, handling.ToString(), item.OccurTime.ToDateTimeOffset())!;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replica: caught up with {Partner}: {Count} events read from its Sync stream")]

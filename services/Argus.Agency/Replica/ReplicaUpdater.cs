@@ -56,10 +56,9 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Proc
         if (await db.InboxMessages.AnyAsync(m => m.MessageId == message.EventId, cancellationToken))
         {
             statistics.Duplicate();
-            if (cursor is not null)
+            if (cursor is { } position)
             {
-                await AdvanceAsync(owner, cursor, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
+                await AdvanceCursorAsync(owner, position, cancellationToken);
             }
 
             return;
@@ -181,6 +180,13 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Proc
 
     private Task<List<string>> CopiesOfOperationAsync(AgencyCode owner, string operationId, CancellationToken cancellationToken) =>
         db.ForeignRecords.Where(c => c.Owner == owner && c.OperationId == operationId).Select(c => c.Record).ToListAsync(cancellationToken);
+
+    /// <summary>Moves the Sync cursor past an event that needs nothing else (a duplicate, a lookup event).</summary>
+    public async Task AdvanceCursorAsync(AgencyCode owner, long cursor, CancellationToken cancellationToken)
+    {
+        await AdvanceAsync(owner, cursor, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
 
     private async Task AdvanceAsync(AgencyCode owner, long? cursor, CancellationToken cancellationToken)
     {

@@ -94,7 +94,7 @@ internal sealed class ExchangeGrpcService(RecordStore store, RecordAccess access
         }
 
         // The caller's routing key: its agency, or this agency for the owner's own callers.
-        var route = (access.CallerIsPartner ? caller.Agency! : jurisdiction.Agency.ToString()).ToLowerInvariant();
+        var route = access.CallerIsPartner ? caller.Agency!.ToLowerInvariant() : jurisdiction.Agency.Code();
         var cursor = request.AfterCursor;
         while (true)
         {

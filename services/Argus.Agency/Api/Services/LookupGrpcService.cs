@@ -141,10 +141,11 @@ internal sealed class LookupGrpcService(AgencyDbContext db, SubjectMatcher match
             }
         }
 
-        var decided = new LookupFollowUpDecided(Guid.CreateVersion7(), jurisdiction.Agency.Code(), followUp.Name, followUp.Requester.Code(), request.Approve, now);
         foreach (var route in new[] { followUp.Requester.Code(), jurisdiction.Agency.Code() })
         {
-            db.OutboxMessages.Add(RecordEventFactory.ToOutbox(decided with { EventId = Guid.CreateVersion7() }, route, now));
+            // One event id per copy, as for record events.
+            var decided = new LookupFollowUpDecided(Guid.CreateVersion7(), jurisdiction.Agency.Code(), followUp.Name, followUp.Requester.Code(), request.Approve, now);
+            db.OutboxMessages.Add(RecordEventFactory.ToOutbox(decided, route, now));
         }
 
         try
@@ -193,10 +194,9 @@ internal sealed class LookupGrpcService(AgencyDbContext db, SubjectMatcher match
 
     /// <summary>Lookups are for partner agencies: the owner's own callers search their own records directly.</summary>
     private AgencyCode PartnerOnly() =>
-        access.CallerIsPartner && System.Enum.TryParse<AgencyCode>(caller.Agency, ignoreCase: true, out var partner)
-            ? partner
-            : throw new AccessDeniedException("Hit/no-hit lookups are for partner agencies; this agency's own callers read its records directly.");
+        access.Partner ?? throw new AccessDeniedException("Hit/no-hit lookups are for partner agencies; this agency's own callers read its records directly.");
 
+    /// <summary>The owner's callers see every follow-up; a partner only its own.</summary>
     private IQueryable<FollowUp> Visible(IQueryable<FollowUp> followUps)
     {
         if (!access.CallerIsPartner)
@@ -204,7 +204,7 @@ internal sealed class LookupGrpcService(AgencyDbContext db, SubjectMatcher match
             return followUps;
         }
 
-        return System.Enum.TryParse<AgencyCode>(caller.Agency, ignoreCase: true, out var partner)
+        return access.Partner is { } partner
             ? followUps.Where(f => f.Requester == partner)
             : followUps.Where(_ => false);
     }

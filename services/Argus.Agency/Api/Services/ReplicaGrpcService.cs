@@ -77,25 +77,12 @@ internal sealed class ReplicaGrpcService(AgencyDbContext db, RecordAccess access
         var parts = name.Split('/', 3);
         if (parts is [ForeignRecord.Collection, var owner, var record]
             && System.Enum.TryParse<Shared.AgencyCode>(owner, ignoreCase: true, out var code) && owner == code.Code()
-            && IsRecordName(record))
+            && OwnerRecords.TryKindOf(record, out _))
         {
             return (code, record);
         }
 
         throw FieldErrors.Invalid("name", "must be \"partners/{owner}/{record}\", e.g. \"partners/nl/operations/argus/arrests/…\".");
-    }
-
-    private static bool IsRecordName(string record)
-    {
-        try
-        {
-            OwnerRecords.KindOf(record);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 
     private static Proto.ForeignRecord ToProto(ForeignRecord copy)

@@ -35,5 +35,7 @@ public sealed class Operation : Record
 
     public override string Name => ResourceName(Id);
 
+    public override string OperationName => Name;
+
     public static string ResourceName(string id) => $"operations/{id}";
 }
