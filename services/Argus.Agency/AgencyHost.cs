@@ -1,25 +1,29 @@
-using Argus.Agency.Domain.Shared;
-using Argus.Agency.Api.Services;
-using Argus.Agency.Domain;
-using Argus.Agency.Partners;
+using Argus.Agency.Callers;
+using Argus.Agency.Connectivity;
+using Argus.Agency.Lookups;
 using Argus.Agency.Outbox;
+using Argus.Agency.Partners;
 using Argus.Agency.Persistence;
-using Argus.Agency.Audit;
+using Argus.Agency.ProcessingLog;
+using Argus.Agency.Records;
+using Argus.Agency.Replica;
+using Argus.Agency.Shared;
+using Argus.Agency.Sharing;
 using Argus.Client.Security;
+using Argus.Hosting;
 using Argus.Hosting.Persistence;
 using Argus.Hosting.Security;
-using Argus.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace Argus.Agency;
 
 /// <summary>
 /// Builds one national agency service. The Netherlands and Belgium each call this from their own
-/// process with their own jurisdiction and configuration.
+/// process with their own jurisdiction and configuration. This is the composition root: the one
+/// place that knows every feature.
 /// </summary>
 public static class AgencyHost
 {
@@ -29,41 +33,57 @@ public static class AgencyHost
     public static async Task<WebApplication> BuildAsync(string[] args, IJurisdiction jurisdiction, string? contentRoot = null, CancellationToken cancellationToken = default)
     {
         var builder = ArgusServiceDefaults.CreateBuilder(args, contentRoot);
+        var configuration = builder.Configuration;
+        var services = builder.Services;
         var code = jurisdiction.Agency.Code();
-        var dataDirectory = Path.GetFullPath(builder.Configuration["Argus:DataDirectory"] ?? "data", builder.Environment.ContentRootPath);
+        var kinds = AgencyRecordKinds.All;
+        var dataDirectory = Path.GetFullPath(configuration["Argus:DataDirectory"] ?? "data", builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
 
         builder.AddArgusDefaults();
-        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.Interceptors.Add<Api.OwnerOnlyChangesInterceptor>());
-        builder.Services.AddScoped<RecordAccess>();
         builder.AddArgusTokenAuthentication(ArgusAudiences.Agency(code));
-        builder.Services.AddSingleton<PartnerClients>();
         // EF logs every failed command as an error, including the unique violations we expect and
         // handle (idempotent retries); real failures reach RpcErrorInterceptor, which logs them.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.None);
-        builder.Services.AddSingleton(jurisdiction);
-        builder.Services.AddSingleton(TimeProvider.System);
-        var database = builder.Services.AddArgusDatabase<AgencyDbContext, SqliteAgencyDbContext, PostgresAgencyDbContext>(
-            builder.Configuration, Path.Combine(dataDirectory, $"argus-{code}.db"));
-        builder.Services.AddScoped<RecordStore>();
-        builder.Services.AddScoped<SubjectMatcher>();
+        services.AddSingleton(jurisdiction);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(kinds);
+        services.AddHttpContextAccessor();
+        services.AddScoped<Caller>();
+        var database = services.AddArgusDatabase<AgencyDbContext, SqliteAgencyDbContext, PostgresAgencyDbContext>(
+            configuration, Path.Combine(dataDirectory, $"argus-{code}.db"));
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        // The processing log; records; sharing; lookups.
+        services.AddSingleton<ProcessingLogWriter>();
+        services.AddScoped<RequestProcessingLog>();
+        services.AddSingleton(new RecordCache(
+            configuration.GetValue("Argus:ReadCache:Enabled", true) ? configuration.GetValue("Argus:ReadCache:Capacity", 100_000) : 0));
+        services.AddScoped<RecordStore>();
+        services.AddScoped<RecordAccess>();
+        services.AddScoped<IRecordShares, ShareIndex>();
+        services.AddScoped<RecordSharing>();
+        services.AddScoped<SyncFeed>();
+        services.AddScoped<SubjectMatcher>();
+        services.AddScoped<HitNoHitLookups>();
+        services.AddSingleton<PartnerClients>();
+
         // Copies of what partners share need credentials to read it with and partners to read it from.
-        var replica = builder.Configuration[$"{AgencyCredentialsOptions.Section}:ClientId"] is { Length: > 0 }
-            && builder.Configuration.GetSection(PartnerOptions.Section).GetChildren().Any();
-        builder.Services.AddEventBus(builder.Configuration, code, replica);
+        var replica = configuration[$"{AgencyCredentialsOptions.Section}:ClientId"] is { Length: > 0 }
+            && configuration.GetSection(PartnerOptions.Section).GetChildren().Any();
         if (replica)
         {
-            builder.Services.AddReplica();
+            services.AddReplica(code, configuration["Argus:Replica:Queue"]);
         }
 
-        builder.Services.AddHttpContextAccessor();
-        builder.Services.AddSingleton<ProcessingLogWriter>();
-        builder.Services.AddScoped<Caller>();
-        builder.Services.AddScoped<ProcessingLog>();
-        builder.Services.AddSingleton(new RecordCache(
-            builder.Configuration.GetValue("Argus:ReadCache:Enabled", true) ? builder.Configuration.GetValue("Argus:ReadCache:Capacity", 100_000) : 0));
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddEventBus(configuration, bus =>
+        {
+            if (replica)
+            {
+                bus.AddReplicaConsumers(kinds);
+            }
+        });
 
         var app = builder.Build();
         await using (var scope = app.Services.CreateAsyncScope())
@@ -72,10 +92,13 @@ public static class AgencyHost
         }
 
         app.MapArgusDefaults();
-        app.MapGrpcService<OperationGrpcService>();
-        app.MapGrpcService<HouseSearchGrpcService>();
-        app.MapGrpcService<ArrestGrpcService>();
-        app.MapGrpcService<EvidenceGrpcService>();
+        // After authentication: a partner reaches only the methods open to partners.
+        app.UseMiddleware<PartnerGate>();
+        foreach (var kind in kinds.All)
+        {
+            kind.MapService(app);
+        }
+
         app.MapGrpcService<ConnectivityGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<ExchangeGrpcService>();

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Argus.Agency.Domain;
-using Argus.Agency.Domain.Shared;
+using Argus.Agency.Records;
+using Argus.Agency.Shared;
 
 namespace Argus.Belgium;
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+
 using Argus.Agency.Outbox;
 using Argus.Agency.Persistence;
+using Argus.Agency.Replica;
 using Argus.Arrests.V1;
 using Argus.Client.Security;
 using Argus.Events;
@@ -72,7 +74,7 @@ internal static class ExchangeBenchmark
         {
             var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
             var now = DateTimeOffset.UtcNow;
-            db.OutboxMessages.AddRange(Enumerable.Range(0, backlog).Select(i => RecordEventFactory.ToOutbox(
+            db.Set<OutboxMessage>().AddRange(Enumerable.Range(0, backlog).Select(i => OutboxMessage.For(
                 new ArrestRecorded(Guid.CreateVersion7(), "nl", $"operations/bench/arrests/{i}", 1, "H2", now), "nl", now)));
             await db.SaveChangesAsync();
         }
@@ -83,7 +85,7 @@ internal static class ExchangeBenchmark
         {
             await using var scope = agency.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-            if (!await db.OutboxMessages.AnyAsync(m => m.PublishTime == null))
+            if (!await db.Set<OutboxMessage>().AnyAsync(m => m.PublishTime == null))
             {
                 break;
             }
@@ -127,7 +129,7 @@ internal static class ExchangeBenchmark
         {
             await using var scope = be.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-            copies = await db.ForeignRecords.AsNoTracking().Where(c => c.Kind == Agency.Replica.ForeignRecordKind.Arrest)
+            copies = await db.Set<ForeignRecord>().AsNoTracking().Where(c => c.Kind == Agency.Arrests.ArrestKind.Instance.Name)
                 .ToDictionaryAsync(c => c.Record, c => c.UpdateTime);
             var arrived = written.Keys.Count(copies.ContainsKey);
             Console.WriteLine($"  +{Stopwatch.GetElapsedTime(origin).TotalSeconds:N0} s: {arrived} of {written.Count} in Belgium's replica");

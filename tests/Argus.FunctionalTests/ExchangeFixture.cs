@@ -1,4 +1,5 @@
-using Argus.Agency.Audit;
+using Argus.Agency.Callers;
+using Argus.Agency.ProcessingLog;
 using Argus.Agency.Persistence;
 using ReplicaStatistics = Argus.Agency.Replica.ReplicaStatistics;
 using Argus.Belgium;
@@ -28,6 +29,7 @@ public sealed class ExchangeFixture : IAsyncDisposable
     /// <summary>Belgium's replica queue, unique to this fixture.</summary>
     public string ReplicaQueue { get; } = TestRabbitMq.UniqueQueue("argus.be.replica");
     private (string ClientId, string Certificate, string Key) belgianService;
+    private ClientCredentials? belgianServiceCredentials;
     private AccessTokenSource? belgianServiceTokens;
 
     public RunningIdentity Identity { get; private set; } = null!;
@@ -50,6 +52,7 @@ public sealed class ExchangeFixture : IAsyncDisposable
         fixture.belgianService = own;
         fixture.Netherlands = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, fixture.Identity, owner,
             extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"]);
+        fixture.belgianServiceCredentials = service;
         fixture.belgianServiceTokens = new AccessTokenSource(service);
         fixture.BelgiumAtNetherlands = fixture.Netherlands.ClientFor(service, fixture.belgianServiceTokens);
         if (startBelgium)
@@ -83,11 +86,18 @@ public sealed class ExchangeFixture : IAsyncDisposable
     public ReplicaStatistics BelgianReplica => Belgium!.Services.GetRequiredService<ReplicaStatistics>();
 
     /// <summary>Shares <paramref name="record"/> (a record or an operation) with Belgium.</summary>
-    public async Task<Share> ShareWithBelgiumAsync(string record, HandlingCode code = HandlingCode.H2) =>
+    public async Task<Share> ShareWithBelgiumAsync(string record, HandlingCode code = HandlingCode.H2, string restrictions = "") =>
         (await Netherlands.Client.Exchange.ShareRecordAsync(new ShareRecordRequest
         {
-            Share = new Share { Record = record, Recipient = AgencyCode.Be, Handling = new Handling { Code = code }, Purpose = "Joint investigation Argus" },
+            Share = new Share { Record = record, Recipient = AgencyCode.Be, Handling = new Handling { Code = code, Restrictions = restrictions }, Purpose = "Joint investigation Argus" },
         })).Share;
+
+    /// <summary>A raw channel to the Netherlands as Belgium's service (no retries), for calling any method with any bytes.</summary>
+    public CallInvoker BelgianInvokerAtNetherlands(out Grpc.Net.Client.GrpcChannel channel) =>
+        ArgusChannel.Create(Netherlands.Address, new ArgusChannelOptions
+        {
+            Credentials = belgianServiceCredentials, Tokens = belgianServiceTokens, Audience = ArgusAudiences.Agency("nl"), MaxAttempts = 1,
+        }, [], out channel);
 
     /// <summary>Belgium's copies of Dutch records, all pages.</summary>
     public async Task<List<ForeignRecord>> BelgianCopiesAsync()
@@ -131,7 +141,7 @@ public sealed class ExchangeFixture : IAsyncDisposable
     {
         await using var scope = Belgium!.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-        return await db.AuditEntries.AsNoTracking().Where(e => e.Details.Contains(text)).ToListAsync();
+        return await db.Set<AuditEntryEntity>().AsNoTracking().Where(e => e.Details.Contains(text)).ToListAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Argus.Agency.Persistence;
+using AuditEntryEntity = Argus.Agency.ProcessingLog.AuditEntryEntity;
 using Argus.Arrests.V1;
 using Argus.Audit.V1;
 using Argus.Cli;
@@ -87,7 +88,7 @@ public abstract class ProcessingLogTests(DatabaseProvider provider) : IAsyncLife
         await using (var scope = nl.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-            await db.AuditEntries.Where(e => e.Sequence == victim).ExecuteUpdateAsync(e => e.SetProperty(x => x.ClientId, "someone-else"));
+            await db.Set<AuditEntryEntity>().Where(e => e.Sequence == victim).ExecuteUpdateAsync(e => e.SetProperty(x => x.ClientId, "someone-else"));
         }
 
         var (exit, _, error) = await ArgusAsync("audit", "verify");
@@ -106,7 +107,7 @@ public abstract class ProcessingLogTests(DatabaseProvider provider) : IAsyncLife
         await using (var scope = nl.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-            await db.AuditEntries.Where(e => e.Sequence == removed).ExecuteDeleteAsync();
+            await db.Set<AuditEntryEntity>().Where(e => e.Sequence == removed).ExecuteDeleteAsync();
         }
 
         var (exit, _, error) = await ArgusAsync("audit", "verify");

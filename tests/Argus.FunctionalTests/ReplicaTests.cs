@@ -104,7 +104,7 @@ public sealed class ReplicaTests
         // The very message Belgium already applied, published again twice (as a relay crash between
         // confirm and mark would), with its original message id.
         var original = await OutboxRowAsync(exchange, arrest.Name, "be");
-        var message = RecordEventFactory.FromOutbox(original, out var type);
+        var message = original.ReadEvent(out var type);
         var bus = exchange.Netherlands.Services.GetRequiredService<IBus>();
         for (var i = 0; i < 2; i++)
         {
@@ -122,7 +122,7 @@ public sealed class ReplicaTests
         // The first delivery is in the inbox (it may have changed nothing, if the operation's
         // RecordShared brought the copy first); the two later ones changed nothing either.
         await using var scope = exchange.Belgium!.Services.CreateAsyncScope();
-        Assert.True(await scope.ServiceProvider.GetRequiredService<AgencyDbContext>().InboxMessages.AnyAsync(m => m.MessageId == original.MessageId));
+        Assert.True(await scope.ServiceProvider.GetRequiredService<AgencyDbContext>().Set<Argus.Agency.Replica.InboxMessage>().AnyAsync(m => m.MessageId == original.MessageId));
     }
 
     [Fact]
@@ -258,7 +258,7 @@ public sealed class ReplicaTests
     {
         await using var scope = exchange.Netherlands.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-        return await db.OutboxMessages.AsNoTracking().FirstAsync(m => m.RoutingKey == route && m.Body.Contains(record));
+        return await db.Set<OutboxMessage>().AsNoTracking().FirstAsync(m => m.RoutingKey == route && m.Body.Contains(record));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)

@@ -1,5 +1,6 @@
 using Argus.Agency;
-using Argus.Agency.Domain;
+using Argus.Agency.Records;
+using Argus.Agency.Shared;
 using Argus.Client;
 using Argus.Client.Security;
 using Argus.Hosting.Persistence;

@@ -1,4 +1,3 @@
-using Argus.Agency.Replica;
 using Argus.Events;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -12,11 +11,10 @@ namespace Argus.Agency.Outbox;
 /// the event is for, so an event about a record shared with Belgium reaches only queues bound
 /// with "be". Without a URI, events wait in the outbox until one is configured.
 /// </summary>
-internal static class EventBusRegistration
+public static class EventBusRegistration
 {
-    /// <param name="agency">This agency's code: the routing key its replica queue is bound with.</param>
-    /// <param name="replica">Whether this agency keeps copies of what partners share with it (it has credentials and partners).</param>
-    public static bool AddEventBus(this IServiceCollection services, IConfiguration configuration, string agency, bool replica)
+    /// <param name="consumers">Adds the consumers (each with its definition, which says where it listens).</param>
+    public static bool AddEventBus(this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator> consumers)
     {
         services.AddSingleton<OutboxSignal>();
         if (configuration["Argus:RabbitMq:Uri"] is not { Length: > 0 } uri)
@@ -26,11 +24,7 @@ internal static class EventBusRegistration
 
         services.AddMassTransit(bus =>
         {
-            if (replica)
-            {
-                bus.AddConsumer<ReplicaConsumer>();
-            }
-
+            consumers(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(uri), host =>
@@ -45,45 +39,12 @@ internal static class EventBusRegistration
                     rabbit.PublishTopology.GetMessageTopology(type).ExchangeType = "direct";
                 }
 
-                if (replica)
-                {
-                    rabbit.ReceiveEndpoint(configuration["Argus:Replica:Queue"] ?? $"argus.{agency}.replica", endpoint =>
-                    {
-                        // Replicated across the cluster's nodes; its _error queue inherits the type.
-                        endpoint.SetQuorumQueue();
-                        // Bound by hand: only our routing key on each event's direct exchange.
-                        endpoint.ConfigureConsumeTopology = false;
-                        foreach (var type in RecordEvents.All.Where(t => typeof(IRecordEvent).IsAssignableFrom(t)))
-                        {
-                            endpoint.Bind(EntityNames.Of(type), binding =>
-                            {
-                                binding.ExchangeType = "direct";
-                                binding.RoutingKey = agency;
-                            });
-                        }
-
-                        endpoint.PrefetchCount = 64;
-                        // Transient faults (owner restarting, database busy) are retried in place;
-                        // what still fails goes to the _error queue for an admin to inspect and replay.
-                        endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 2000, 5000));
-                        endpoint.ConfigureConsumer<ReplicaConsumer>(context);
-                    });
-                }
+                rabbit.ConfigureEndpoints(context);
             });
         });
         // The service serves while the broker is down; the relay keeps the events until it is back.
         services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = false);
         services.AddHostedService<OutboxRelay>();
         return true;
-    }
-
-    /// <summary>The replica's parts that work without a broker too: the updater and the Sync catch-up.</summary>
-    public static void AddReplica(this IServiceCollection services)
-    {
-        services.AddSingleton<ReplicaStatistics>();
-        services.AddScoped<OwnerRecords>();
-        services.AddScoped<ReplicaUpdater>();
-        services.AddSingleton<ReplicaCatchUp>();
-        services.AddHostedService(provider => provider.GetRequiredService<ReplicaCatchUp>());
     }
 }

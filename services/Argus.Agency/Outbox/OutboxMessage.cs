@@ -1,3 +1,8 @@
+using System.Text.Json;
+using Argus.Events;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Argus.Agency.Outbox;
 
 /// <summary>
@@ -6,6 +11,8 @@ namespace Argus.Agency.Outbox;
 /// </summary>
 public sealed class OutboxMessage
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     /// <summary>Publication order.</summary>
     public long Sequence { get; set; }
 
@@ -26,4 +33,41 @@ public sealed class OutboxMessage
     public DateTimeOffset? PublishTime { get; set; }
 
     public int Attempts { get; set; }
+
+    /// <summary>The row that carries <paramref name="message"/> to the agency <paramref name="routingKey"/>.</summary>
+    public static OutboxMessage For(IArgusEvent message, string routingKey, DateTimeOffset now) => new()
+    {
+        MessageId = message.EventId,
+        Type = message.GetType().Name,
+        Body = JsonSerializer.Serialize(message, message.GetType(), Json),
+        RoutingKey = routingKey,
+        CreateTime = now,
+    };
+
+    /// <summary>The event this row carries; an event type this version does not know is an error.</summary>
+    public IArgusEvent ReadEvent(out System.Type type)
+    {
+        type = RecordEvents.Find(Type) ?? throw new InvalidOperationException($"Outbox row {Sequence} has unknown type {Type}.");
+        return (IArgusEvent)JsonSerializer.Deserialize(Body, type, Json)!;
+    }
+}
+
+public static class OutboxWrites
+{
+    /// <summary>Adds <paramref name="message"/> for <paramref name="routingKey"/> to the unit of work of <paramref name="db"/>: it commits with the change.</summary>
+    public static void AddEvent(this DbContext db, IArgusEvent message, string routingKey, DateTimeOffset now) =>
+        db.Set<OutboxMessage>().Add(OutboxMessage.For(message, routingKey, now));
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> outbox)
+    {
+        outbox.ToTable("OutboxMessages");
+        outbox.HasKey(x => x.Sequence);
+        outbox.HasIndex(x => x.MessageId).IsUnique();
+        outbox.HasIndex(x => x.PublishTime);
+        outbox.Property(x => x.Type).HasMaxLength(100);
+        outbox.Property(x => x.RoutingKey).HasMaxLength(16);
+    }
 }

@@ -51,7 +51,7 @@ public sealed partial class OutboxRelay(IServiceScopeFactory scopes, IBus bus, O
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-        var rows = await db.OutboxMessages.AsNoTracking()
+        var rows = await db.Set<OutboxMessage>().AsNoTracking()
             .Where(m => m.PublishTime == null)
             .OrderBy(m => m.Sequence)
             .Take(BatchSize)
@@ -67,7 +67,7 @@ public sealed partial class OutboxRelay(IServiceScopeFactory scopes, IBus bus, O
         {
             try
             {
-                var message = RecordEventFactory.FromOutbox(row, out var type);
+                var message = row.ReadEvent(out var type);
                 await bus.Publish(message, type, Pipe.Execute<PublishContext>(context =>
                 {
                     context.MessageId = row.MessageId;
@@ -86,13 +86,13 @@ public sealed partial class OutboxRelay(IServiceScopeFactory scopes, IBus bus, O
         var now = clock.GetUtcNow();
         if (published.Count > 0)
         {
-            await db.OutboxMessages.Where(m => published.Contains(m.Sequence))
+            await db.Set<OutboxMessage>().Where(m => published.Contains(m.Sequence))
                 .ExecuteUpdateAsync(m => m.SetProperty(x => x.PublishTime, now).SetProperty(x => x.Attempts, x => x.Attempts + 1), CancellationToken.None);
         }
 
         if (failed.Count > 0)
         {
-            await db.OutboxMessages.Where(m => failed.Contains(m.Sequence))
+            await db.Set<OutboxMessage>().Where(m => failed.Contains(m.Sequence))
                 .ExecuteUpdateAsync(m => m.SetProperty(x => x.Attempts, x => x.Attempts + 1), CancellationToken.None);
             throw new InvalidOperationException($"{failed.Count} of {rows.Count} events were not confirmed by the broker; they will be published again.");
         }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Argus.Agency.Domain.Shared;
+using Argus.Agency.Shared;
 using Argus.Client;
 using Argus.Client.Security;
 using Argus.Hosting.Errors;

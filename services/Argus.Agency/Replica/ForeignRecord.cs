@@ -1,4 +1,6 @@
-using Argus.Agency.Domain.Shared;
+using Argus.Agency.Shared;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Argus.Agency.Replica;
 
@@ -18,7 +20,8 @@ public sealed class ForeignRecord
     /// <summary>The record's name on the owner's service.</summary>
     public string Record { get; set; } = "";
 
-    public ForeignRecordKind Kind { get; set; }
+    /// <summary>The record's kind, by its stable name in the registry ("Arrest").</summary>
+    public string Kind { get; set; } = "";
 
     public string OperationId { get; set; } = "";
 
@@ -40,14 +43,6 @@ public sealed class ForeignRecord
     public string Name => $"{Collection}/{Owner.Code()}/{Record}";
 }
 
-public enum ForeignRecordKind
-{
-    Operation = 1,
-    HouseSearch = 2,
-    Arrest = 3,
-    EvidenceItem = 4,
-}
-
 /// <summary>A message this agency has processed: a second delivery of it changes nothing.</summary>
 public sealed class InboxMessage
 {
@@ -62,4 +57,38 @@ public sealed class SyncCursor
     public AgencyCode Owner { get; set; }
 
     public long Cursor { get; set; }
+}
+
+internal sealed class ForeignRecordConfiguration : IEntityTypeConfiguration<ForeignRecord>
+{
+    public void Configure(EntityTypeBuilder<ForeignRecord> copy)
+    {
+        copy.ToTable("ForeignRecords");
+        copy.HasKey(x => x.Sequence);
+        copy.HasIndex(x => new { x.Owner, x.Record }).IsUnique();
+        copy.HasIndex(x => new { x.Owner, x.OperationId });
+        copy.Property(x => x.Kind).HasMaxLength(32);
+        copy.Property(x => x.Record).HasMaxLength(200);
+        copy.Property(x => x.OperationId).HasMaxLength(64);
+        copy.Property(x => x.HandlingRestrictions).HasMaxLength(1000);
+        copy.Ignore(x => x.Name);
+    }
+}
+
+internal sealed class InboxMessageConfiguration : IEntityTypeConfiguration<InboxMessage>
+{
+    public void Configure(EntityTypeBuilder<InboxMessage> inbox)
+    {
+        inbox.ToTable("InboxMessages");
+        inbox.HasKey(x => x.MessageId);
+    }
+}
+
+internal sealed class SyncCursorConfiguration : IEntityTypeConfiguration<SyncCursor>
+{
+    public void Configure(EntityTypeBuilder<SyncCursor> cursor)
+    {
+        cursor.ToTable("SyncCursors");
+        cursor.HasKey(x => x.Owner);
+    }
 }

@@ -1,43 +1,33 @@
-using Argus.Agency.Api.Mapping;
-using Argus.Agency.Domain.Shared;
+using Argus.Agency.Callers;
 using Argus.Agency.Partners;
+using Argus.Agency.Records;
+using Argus.Agency.Shared;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using ProtoArrests = Argus.Arrests.V1;
-using ProtoCommon = Argus.Common.V1;
-using ProtoEvidence = Argus.Evidence.V1;
-using ProtoOperations = Argus.Operations.V1;
-using ProtoSearches = Argus.Searches.V1;
 
 namespace Argus.Agency.Replica;
 
 /// <summary>A record as its owner disclosed it, ready to be kept as a copy.</summary>
-public sealed record DisclosedRecord(string Record, ForeignRecordKind Kind, string OperationId, int Version, HandlingCode HandlingCode,
+public sealed record DisclosedRecord(string Record, RecordKind Kind, string OperationId, int Version, HandlingCode HandlingCode,
     string? Restrictions, DateTimeOffset OwnerUpdateTime, string Content);
 
 /// <summary>
 /// Reads shared records on their owner's service with this agency's own credentials and a
-/// justification, as any partner must: the owner checks the share and logs the disclosure.
+/// justification, as any partner must: the owner checks the share, shows the record under the
+/// share's handling and logs the disclosure.
 /// </summary>
-public sealed class OwnerRecords(PartnerClients partners)
+public sealed class OwnerRecords(PartnerClients partners, RecordKinds kinds)
 {
     public const string Justification = "Keeping this agency's copy of a record shared with it up to date (Argus replica)";
-    private static readonly Metadata Justified = new() { { Audit.Caller.JustificationHeader, Justification } };
+    private static readonly Metadata Justified = new() { { Caller.JustificationHeader, Justification } };
 
     /// <summary>The record now, or null when the owner no longer shows it to us (erased, or no longer shared).</summary>
     public async Task<DisclosedRecord?> GetAsync(AgencyCode owner, string record, CancellationToken cancellationToken)
     {
-        var client = partners.For(owner).Client;
+        var kind = kinds.Parse(record).Kind;
         try
         {
-            return KindOf(record) switch
-            {
-                ForeignRecordKind.Operation => From((await client.Operations.GetOperationAsync(new() { Name = record }, Justified, cancellationToken: cancellationToken)).Operation),
-                ForeignRecordKind.HouseSearch => From((await client.HouseSearches.GetHouseSearchAsync(new() { Name = record }, Justified, cancellationToken: cancellationToken)).HouseSearch),
-                ForeignRecordKind.Arrest => From((await client.Arrests.GetArrestAsync(new() { Name = record }, Justified, cancellationToken: cancellationToken)).Arrest),
-                _ => From((await client.Evidence.GetEvidenceItemAsync(new() { Name = record }, Justified, cancellationToken: cancellationToken)).EvidenceItem),
-            };
+            return Disclosed(kind, await kind.GetFromOwnerAsync(partners.For(owner).Client, record, Options(cancellationToken)));
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
@@ -55,63 +45,27 @@ public sealed class OwnerRecords(PartnerClients partners)
             records.Add(shared);
         }
 
-        records.AddRange(await ListAllAsync(token => client.HouseSearches.ListHouseSearchesAsync(new() { Parent = operation, PageSize = 1000, PageToken = token }, Justified, cancellationToken: cancellationToken).ResponseAsync,
-            page => (page.HouseSearches.Select(From), page.NextPageToken)));
-        records.AddRange(await ListAllAsync(token => client.Arrests.ListArrestsAsync(new() { Parent = operation, PageSize = 1000, PageToken = token }, Justified, cancellationToken: cancellationToken).ResponseAsync,
-            page => (page.Arrests.Select(From), page.NextPageToken)));
-        records.AddRange(await ListAllAsync(token => client.Evidence.ListEvidenceItemsAsync(new() { Parent = operation, PageSize = 1000, PageToken = token }, Justified, cancellationToken: cancellationToken).ResponseAsync,
-            page => (page.EvidenceItems.Select(From), page.NextPageToken)));
-        return records;
-    }
-
-    /// <summary>What kind of record a name is: "operations/x", or "operations/x/{collection}/y".</summary>
-    public static ForeignRecordKind KindOf(string record) =>
-        TryKindOf(record, out var kind) ? kind : throw new FormatException($"\"{record}\" is not the name of a record.");
-
-    public static bool TryKindOf(string record, out ForeignRecordKind kind)
-    {
-        kind = record.Split('/') switch
+        foreach (var kind in kinds.All.Where(k => k.Collection is not null))
         {
-            ["operations", _] => ForeignRecordKind.Operation,
-            ["operations", _, Domain.HouseSearches.HouseSearch.Collection, _] => ForeignRecordKind.HouseSearch,
-            ["operations", _, Domain.Arrests.Arrest.Collection, _] => ForeignRecordKind.Arrest,
-            ["operations", _, Domain.Evidence.EvidenceItem.Collection, _] => ForeignRecordKind.EvidenceItem,
-            _ => default,
-        };
-        return kind != default;
-    }
-
-    public static string OperationOf(string record) => record.Split('/')[1];
-
-    private static async Task<List<DisclosedRecord>> ListAllAsync<TPage>(Func<string, Task<TPage>> list, Func<TPage, (IEnumerable<DisclosedRecord> Records, string Next)> read)
-    {
-        var records = new List<DisclosedRecord>();
-        var token = "";
-        do
-        {
-            var (page, next) = read(await list(token));
-            records.AddRange(page);
-            token = next;
+            var token = "";
+            do
+            {
+                var (page, next) = await kind.ListFromOwnerAsync(client, operation, token, Options(cancellationToken));
+                records.AddRange(page.Select(message => Disclosed(kind, message)));
+                token = next;
+            }
+            while (token.Length > 0);
         }
-        while (token.Length > 0);
+
         return records;
     }
 
-    private static DisclosedRecord From(ProtoOperations.Operation x) => Disclosed(x.Name, ForeignRecordKind.Operation, x.Handling, x.UpdateTime, x.Etag, x);
+    private static CallOptions Options(CancellationToken cancellationToken) => new(Justified, cancellationToken: cancellationToken);
 
-    private static DisclosedRecord From(ProtoSearches.HouseSearch x) => Disclosed(x.Name, ForeignRecordKind.HouseSearch, x.Handling, x.UpdateTime, x.Etag, x);
-
-    private static DisclosedRecord From(ProtoArrests.Arrest x) => Disclosed(x.Name, ForeignRecordKind.Arrest, x.Handling, x.UpdateTime, x.Etag, x);
-
-    private static DisclosedRecord From(ProtoEvidence.EvidenceItem x) => Disclosed(x.Name, ForeignRecordKind.EvidenceItem, x.Handling, x.UpdateTime, x.Etag, x);
-
-    private static DisclosedRecord Disclosed(string name, ForeignRecordKind kind, ProtoCommon.Handling? handling, Timestamp? updateTime, string etag, IMessage content) => new(
-        name,
-        kind,
-        OperationOf(name),
-        int.Parse(etag.Trim('"'), System.Globalization.CultureInfo.InvariantCulture),
-        handling is null || handling.Code == ProtoCommon.HandlingCode.Unspecified ? HandlingCode.H0 : EnumMap<ProtoCommon.HandlingCode, HandlingCode>.Convert(handling.Code),
-        handling?.Restrictions is { Length: > 0 } restrictions ? restrictions : null,
-        updateTime?.ToDateTimeOffset() ?? DateTimeOffset.MinValue,
-        JsonFormatter.Default.Format(content));
+    private static DisclosedRecord Disclosed(RecordKind kind, IMessage content)
+    {
+        var header = kind.HeaderOf(content);
+        return new DisclosedRecord(header.Name, kind, header.Name.Split('/')[1], header.Version, header.Handling.Code, header.Handling.Restrictions,
+            header.UpdateTime, JsonFormatter.Default.Format(content));
+    }
 }

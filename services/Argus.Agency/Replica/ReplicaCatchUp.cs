@@ -1,6 +1,5 @@
-using Argus.Agency.Api.Mapping;
-using Argus.Agency.Domain;
-using Argus.Agency.Domain.Shared;
+using Argus.Agency.Shared;
+using Argus.Agency.Records;
 using Argus.Agency.Outbox;
 using Argus.Agency.Partners;
 using Argus.Agency.Persistence;
@@ -70,7 +69,7 @@ public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfigu
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<AgencyDbContext>();
-        var cursor = await db.SyncCursors.Where(c => c.Owner == partner).Select(c => (long?)c.Cursor).FirstOrDefaultAsync(cancellationToken) ?? 0;
+        var cursor = await db.Set<SyncCursor>().Where(c => c.Owner == partner).Select(c => (long?)c.Cursor).FirstOrDefaultAsync(cancellationToken) ?? 0;
         var client = services.GetRequiredService<PartnerClients>().For(partner).Client;
         using var call = client.Exchange.Sync(new Exchange.V1.SyncRequest { AfterCursor = cursor }, cancellationToken: cancellationToken);
         var read = 0;

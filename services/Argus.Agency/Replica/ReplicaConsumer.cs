@@ -1,43 +1,66 @@
+using Argus.Agency.Outbox;
 using Argus.Events;
 using MassTransit;
 
 namespace Argus.Agency.Replica;
 
 /// <summary>
-/// Takes the events partners route to this agency off its replica queue. A failure (owner
-/// unreachable, database busy) is retried by the endpoint's retry policy, then the message goes to
-/// the queue's _error queue, where an admin inspects and replays it (argus dead-letters).
+/// Takes one kind of event partners route to this agency off its replica queue and applies it to
+/// the copies. One closed generic per replicated event (the registry's record events and the
+/// sharing events), all on one queue. A failure (owner unreachable, database busy) is retried by
+/// the definition's retry policy, then the message goes to the queue's _error queue, where an
+/// admin inspects and replays it (argus dead-letters).
 /// </summary>
-public sealed class ReplicaConsumer(ReplicaUpdater updater) :
-    IConsumer<OperationOpened>, IConsumer<OperationUpdated>, IConsumer<HouseSearchRecorded>, IConsumer<HouseSearchUpdated>,
-    IConsumer<ArrestRecorded>, IConsumer<ArrestUpdated>, IConsumer<EvidenceRegistered>, IConsumer<EvidenceUpdated>,
-    IConsumer<RecordShared>, IConsumer<ShareRevoked>, IConsumer<RecordCorrected>, IConsumer<RecordErased>
+public sealed class ReplicaConsumer<TEvent>(ReplicaUpdater updater) : IConsumer<TEvent>
+    where TEvent : class, IRecordEvent
 {
-    public Task Consume(ConsumeContext<OperationOpened> context) => Apply(context);
+    public Task Consume(ConsumeContext<TEvent> context) => updater.ApplyAsync(context.Message, cursor: null, context.CancellationToken);
+}
 
-    public Task Consume(ConsumeContext<OperationUpdated> context) => Apply(context);
+/// <summary>Where the replica's consumers listen, and how they fail.</summary>
+public sealed class ReplicaEndpoint(string agency, string queue)
+{
+    /// <summary>This agency's code: the routing key partners publish its events with.</summary>
+    public string Agency => agency;
 
-    public Task Consume(ConsumeContext<HouseSearchRecorded> context) => Apply(context);
+    /// <summary>"argus.{agency}.replica" unless configured otherwise (Argus:Replica:Queue).</summary>
+    public string Queue => queue;
+}
 
-    public Task Consume(ConsumeContext<HouseSearchUpdated> context) => Apply(context);
+/// <summary>
+/// The replica queue, for the consumer of <typeparamref name="TEvent"/>: a quorum queue
+/// (replicated across the cluster's nodes; its _error queue inherits the type), bound by hand to
+/// the event's direct exchange with this agency's routing key only, retried in place for
+/// transient faults.
+/// </summary>
+public sealed class ReplicaConsumerDefinition<TEvent> : ConsumerDefinition<ReplicaConsumer<TEvent>>
+    where TEvent : class, IRecordEvent
+{
+    private readonly ReplicaEndpoint endpoint;
 
-    public Task Consume(ConsumeContext<ArrestRecorded> context) => Apply(context);
+    public ReplicaConsumerDefinition(ReplicaEndpoint endpoint)
+    {
+        this.endpoint = endpoint;
+        EndpointName = endpoint.Queue;
+    }
 
-    public Task Consume(ConsumeContext<ArrestUpdated> context) => Apply(context);
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ReplicaConsumer<TEvent>> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        endpointConfigurator.ConfigureConsumeTopology = false;
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.SetQuorumQueue();
+            rabbit.PrefetchCount = 64;
+            rabbit.Bind(EntityNames.Of(typeof(TEvent)), binding =>
+            {
+                binding.ExchangeType = "direct";
+                binding.RoutingKey = endpoint.Agency;
+            });
+        }
 
-    public Task Consume(ConsumeContext<EvidenceRegistered> context) => Apply(context);
-
-    public Task Consume(ConsumeContext<EvidenceUpdated> context) => Apply(context);
-
-    public Task Consume(ConsumeContext<RecordShared> context) => Apply(context);
-
-    public Task Consume(ConsumeContext<ShareRevoked> context) => Apply(context);
-
-    public Task Consume(ConsumeContext<RecordCorrected> context) => Apply(context);
-
-    public Task Consume(ConsumeContext<RecordErased> context) => Apply(context);
-
-    private Task Apply<T>(ConsumeContext<T> context)
-        where T : class, IRecordEvent =>
-        updater.ApplyAsync(context.Message, cursor: null, context.CancellationToken);
+        // Transient faults (owner restarting, database busy) are retried in place; what still
+        // fails goes to the _error queue for an admin to inspect and replay.
+        consumerConfigurator.UseMessageRetry(retry => retry.Intervals(100, 500, 2000, 5000));
+    }
 }

@@ -1,6 +1,6 @@
-using Argus.Agency.Audit;
-using Argus.Agency.Domain;
-using Argus.Agency.Domain.Shared;
+using Argus.Agency.ProcessingLog;
+using Argus.Agency.Records;
+using Argus.Agency.Shared;
 using Argus.Agency.Persistence;
 using Argus.Events;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +15,7 @@ namespace Argus.Agency.Replica;
 /// copies, the Sync cursor and the processing-log entry commit in one transaction: a message is
 /// applied once, or not at all.
 /// </summary>
-public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, ProcessingLogWriter log, IJurisdiction jurisdiction, ReplicaStatistics statistics, TimeProvider clock)
+public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, RecordKinds kinds, ProcessingLogWriter log, IJurisdiction jurisdiction, ReplicaStatistics statistics, TimeProvider clock)
 {
     /// <summary>The processing log's client id for what the replica does on its own.</summary>
     public const string ClientId = "argus-replica";
@@ -53,7 +53,7 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Proc
             return;
         }
 
-        if (await db.InboxMessages.AnyAsync(m => m.MessageId == message.EventId, cancellationToken))
+        if (await db.Set<InboxMessage>().AnyAsync(m => m.MessageId == message.EventId, cancellationToken))
         {
             statistics.Duplicate();
             if (cursor is { } position)
@@ -68,9 +68,9 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Proc
         var outcome = message switch
         {
             RecordErased => await EraseAsync(owner, [message.Record], "erased by its owner", cancellationToken),
-            ShareRevoked when OwnerRecords.KindOf(message.Record) == ForeignRecordKind.Operation =>
-                await RefreshAsync(owner, await CopiesOfOperationAsync(owner, OwnerRecords.OperationOf(message.Record), cancellationToken), null, now, cancellationToken),
-            RecordShared shared when OwnerRecords.KindOf(message.Record) == ForeignRecordKind.Operation =>
+            ShareRevoked when IsOperation(message.Record) =>
+                await RefreshAsync(owner, await CopiesOfOperationAsync(owner, kinds.Parse(message.Record).OperationId, cancellationToken), null, now, cancellationToken),
+            RecordShared shared when IsOperation(message.Record) =>
                 await KeepAsync(owner, await owners.ListOperationAsync(owner, message.Record, cancellationToken), [], Parse(shared.HandlingCode), now, cancellationToken),
             IRecordEvent change => await RefreshAsync(owner, [change.Record], message is RecordShared ? Parse(change.HandlingCode) : null, now, cancellationToken),
             _ => null, // lookup events carry nothing to copy: an approved follow-up arrives as RecordShared
@@ -83,7 +83,7 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Proc
             copy.Entity.UpdateTime = applied;
         }
 
-        db.InboxMessages.Add(new InboxMessage { MessageId = message.EventId, ProcessTime = now });
+        db.Set<InboxMessage>().Add(new InboxMessage { MessageId = message.EventId, ProcessTime = now });
         await AdvanceAsync(owner, cursor, cancellationToken);
         if (outcome is null)
         {
@@ -128,14 +128,14 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Proc
         }
 
         var names = kept.Select(r => r.Record).ToList();
-        var copies = await db.ForeignRecords.Where(c => c.Owner == owner && names.Contains(c.Record)).ToDictionaryAsync(c => c.Record, cancellationToken);
+        var copies = await db.Set<ForeignRecord>().Where(c => c.Owner == owner && names.Contains(c.Record)).ToDictionaryAsync(c => c.Record, cancellationToken);
         var changed = new List<string>();
         foreach (var disclosed in kept)
         {
             if (!copies.TryGetValue(disclosed.Record, out var copy))
             {
-                copy = new ForeignRecord { Owner = owner, Record = disclosed.Record, Kind = disclosed.Kind, OperationId = disclosed.OperationId, ReceiveTime = now };
-                db.ForeignRecords.Add(copy);
+                copy = new ForeignRecord { Owner = owner, Record = disclosed.Record, Kind = disclosed.Kind.Name, OperationId = disclosed.OperationId, ReceiveTime = now };
+                db.Set<ForeignRecord>().Add(copy);
             }
             else if (copy.Version > disclosed.Version)
             {
@@ -168,18 +168,18 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Proc
 
     private async Task<(ProcessingAction Action, string Details)?> EraseAsync(AgencyCode owner, IReadOnlyList<string> records, string why, CancellationToken cancellationToken)
     {
-        var copies = await db.ForeignRecords.Where(c => c.Owner == owner && records.Contains(c.Record)).ToListAsync(cancellationToken);
+        var copies = await db.Set<ForeignRecord>().Where(c => c.Owner == owner && records.Contains(c.Record)).ToListAsync(cancellationToken);
         if (copies.Count == 0)
         {
             return null;
         }
 
-        db.ForeignRecords.RemoveRange(copies);
+        db.Set<ForeignRecord>().RemoveRange(copies);
         return (ProcessingAction.Erasure, $"copy erased, {why}: {string.Join(' ', copies.Select(c => c.Record))}");
     }
 
     private Task<List<string>> CopiesOfOperationAsync(AgencyCode owner, string operationId, CancellationToken cancellationToken) =>
-        db.ForeignRecords.Where(c => c.Owner == owner && c.OperationId == operationId).Select(c => c.Record).ToListAsync(cancellationToken);
+        db.Set<ForeignRecord>().Where(c => c.Owner == owner && c.OperationId == operationId).Select(c => c.Record).ToListAsync(cancellationToken);
 
     /// <summary>Moves the Sync cursor past an event that needs nothing else (a duplicate, a lookup event).</summary>
     public async Task AdvanceCursorAsync(AgencyCode owner, long cursor, CancellationToken cancellationToken)
@@ -195,10 +195,10 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Proc
             return;
         }
 
-        var stored = await db.SyncCursors.FirstOrDefaultAsync(c => c.Owner == owner, cancellationToken);
+        var stored = await db.Set<SyncCursor>().FirstOrDefaultAsync(c => c.Owner == owner, cancellationToken);
         if (stored is null)
         {
-            db.SyncCursors.Add(new SyncCursor { Owner = owner, Cursor = position });
+            db.Set<SyncCursor>().Add(new SyncCursor { Owner = owner, Cursor = position });
         }
         else if (stored.Cursor < position)
         {
@@ -206,6 +206,9 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Proc
         }
 
     }
+
+    /// <summary>Whether an event is about a whole operation (its share covers every record in it).</summary>
+    private bool IsOperation(string record) => kinds.Parse(record).Kind.Collection is null;
 
     private static HandlingCode Parse(string code) => Enum.TryParse<HandlingCode>(code, out var parsed) ? parsed : HandlingCode.H0;
 

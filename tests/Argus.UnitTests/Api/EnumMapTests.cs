@@ -1,8 +1,7 @@
-using Argus.Agency.Api.Mapping;
-using Argus.Agency.Domain.Arrests;
-using Argus.Agency.Domain.Evidence;
-using Argus.Agency.Domain.Operations;
-using Argus.Agency.Domain.Shared;
+using Argus.Agency.Shared;
+using Argus.Agency.Arrests;
+using Argus.Agency.Evidence;
+using Argus.Agency.Operations;
 using Proto = Argus.Common.V1;
 
 namespace Argus.UnitTests.Api;

@@ -1,4 +1,4 @@
-using Argus.Agency.Api;
+using Argus.Agency.Records;
 using Argus.Hosting.Errors;
 
 namespace Argus.UnitTests.Api;

@@ -13,8 +13,8 @@ public sealed class RecordEventFactoryTests
         {
             var original = Sample(type, now);
 
-            var row = RecordEventFactory.ToOutbox(original, "be", now);
-            var back = RecordEventFactory.FromOutbox(row, out var backType);
+            var row = OutboxMessage.For(original, "be", now);
+            var back = row.ReadEvent(out var backType);
 
             Assert.Equal(type, backType);
             Assert.Equal(original, back);

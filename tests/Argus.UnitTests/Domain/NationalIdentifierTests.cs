@@ -1,4 +1,4 @@
-using Argus.Agency.Domain.NationalIdentifiers;
+using Argus.Agency.Shared;
 
 namespace Argus.UnitTests.Domain;
 

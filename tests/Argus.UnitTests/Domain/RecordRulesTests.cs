@@ -1,7 +1,8 @@
-using Argus.Agency.Domain;
-using Argus.Agency.Domain.Evidence;
-using Argus.Agency.Domain.Operations;
-using Argus.Agency.Domain.Shared;
+using Argus.Agency.Arrests;
+using Argus.Agency.Records;
+using Argus.Agency.Evidence;
+using Argus.Agency.Operations;
+using Argus.Agency.Shared;
 
 namespace Argus.UnitTests.Domain;
 
@@ -18,10 +19,10 @@ public sealed class RecordRulesTests
     [Fact]
     public void Only_suspects_and_convicts_are_arrested()
     {
-        Assert.True(RecordRules.CanBeArrested(DataSubjectCategory.Suspect));
-        Assert.True(RecordRules.CanBeArrested(DataSubjectCategory.Convicted));
-        Assert.False(RecordRules.CanBeArrested(DataSubjectCategory.Victim));
-        Assert.False(RecordRules.CanBeArrested(DataSubjectCategory.OtherParty));
+        Assert.True(ArrestRules.CanBeArrested(DataSubjectCategory.Suspect));
+        Assert.True(ArrestRules.CanBeArrested(DataSubjectCategory.Convicted));
+        Assert.False(ArrestRules.CanBeArrested(DataSubjectCategory.Victim));
+        Assert.False(ArrestRules.CanBeArrested(DataSubjectCategory.OtherParty));
     }
 
     [Theory]
@@ -32,23 +33,23 @@ public sealed class RecordRulesTests
     [InlineData(EvidenceCategory.Drugs, QuantityUnit.Kilogram, true)]
     [InlineData(EvidenceCategory.Drugs, QuantityUnit.Euro, false)]
     public void The_unit_fits_what_was_seized(EvidenceCategory category, QuantityUnit unit, bool fits) =>
-        Assert.Equal(fits, RecordRules.UnitFitsCategory(category, unit));
+        Assert.Equal(fits, EvidenceRules.UnitFitsCategory(category, unit));
 
     [Fact]
     public void A_closed_operation_has_ended_after_it_started()
     {
         var start = new DateTimeOffset(2021, 3, 9, 0, 0, 0, TimeSpan.Zero);
-        Assert.False(RecordRules.ClosedOperationHasEndTime(OperationStatus.Closed, null));
-        Assert.True(RecordRules.ClosedOperationHasEndTime(OperationStatus.Active, null));
-        Assert.False(RecordRules.EndNotBeforeStart(start, start.AddDays(-1)));
-        Assert.True(RecordRules.EndNotBeforeStart(start, start));
+        Assert.False(OperationRules.ClosedOperationHasEndTime(OperationStatus.Closed, null));
+        Assert.True(OperationRules.ClosedOperationHasEndTime(OperationStatus.Active, null));
+        Assert.False(OperationRules.EndNotBeforeStart(start, start.AddDays(-1)));
+        Assert.True(OperationRules.EndNotBeforeStart(start, start));
     }
 
     [Fact]
     public void The_participants_include_the_lead_and_the_recording_agency()
     {
-        Assert.True(RecordRules.ParticipantsIncludeLeadAndOwner([AgencyCode.Nl, AgencyCode.Be], AgencyCode.Be, AgencyCode.Nl));
-        Assert.False(RecordRules.ParticipantsIncludeLeadAndOwner([AgencyCode.Be], AgencyCode.Be, AgencyCode.Nl));
-        Assert.False(RecordRules.ParticipantsIncludeLeadAndOwner([AgencyCode.Nl], AgencyCode.Be, AgencyCode.Nl));
+        Assert.True(OperationRules.ParticipantsIncludeLeadAndOwner([AgencyCode.Nl, AgencyCode.Be], AgencyCode.Be, AgencyCode.Nl));
+        Assert.False(OperationRules.ParticipantsIncludeLeadAndOwner([AgencyCode.Be], AgencyCode.Be, AgencyCode.Nl));
+        Assert.False(OperationRules.ParticipantsIncludeLeadAndOwner([AgencyCode.Nl], AgencyCode.Be, AgencyCode.Nl));
     }
 }

@@ -23,68 +23,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Argus.Agency.Audit.AuditEntryEntity", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Details")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Hash")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Justification")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
-
-                    b.Property<string>("PreviousHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Recipients")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Record")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<long?>("Sequence")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTimeOffset>("Time")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Record");
-
-                    b.HasIndex("Sequence")
-                        .IsUnique();
-
-                    b.ToTable("AuditEntries", (string)null);
-                });
-
-            modelBuilder.Entity("Argus.Agency.Domain.Arrests.Arrest", b =>
+            modelBuilder.Entity("Argus.Agency.Arrests.Arrest", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -149,7 +88,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.Arrests.Arrest.Handling#Handling", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Arrests.Arrest.Handling#Handling", b1 =>
                         {
                             b1.IsRequired();
 
@@ -163,7 +102,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                                 .HasColumnType("character varying(1000)");
                         });
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Place", "Argus.Agency.Domain.Arrests.Arrest.Place#Location", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Place", "Argus.Agency.Arrests.Arrest.Place#Location", b1 =>
                         {
                             b1.IsRequired();
 
@@ -188,7 +127,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                                 .HasColumnType("character varying(200)");
                         });
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Subject", "Argus.Agency.Domain.Arrests.Arrest.Subject#Person", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Subject", "Argus.Agency.Arrests.Arrest.Subject#Person", b1 =>
                         {
                             b1.IsRequired();
 
@@ -239,10 +178,10 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.HasIndex("OperationId", "Id")
                         .IsUnique();
 
-                    b.ToTable("Arrests");
+                    b.ToTable("Arrests", (string)null);
                 });
 
-            modelBuilder.Entity("Argus.Agency.Domain.Evidence.EvidenceItem", b =>
+            modelBuilder.Entity("Argus.Agency.Evidence.EvidenceItem", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -317,7 +256,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.Evidence.EvidenceItem.Handling#Handling", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Evidence.EvidenceItem.Handling#Handling", b1 =>
                         {
                             b1.IsRequired();
 
@@ -331,7 +270,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                                 .HasColumnType("character varying(1000)");
                         });
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Quantity", "Argus.Agency.Domain.Evidence.EvidenceItem.Quantity#Quantity", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Quantity", "Argus.Agency.Evidence.EvidenceItem.Quantity#Quantity", b1 =>
                         {
                             b1.IsRequired();
 
@@ -344,7 +283,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                                 .HasColumnType("character varying(32)");
                         });
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "SeizedAt", "Argus.Agency.Domain.Evidence.EvidenceItem.SeizedAt#Location", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "SeizedAt", "Argus.Agency.Evidence.EvidenceItem.SeizedAt#Location", b1 =>
                         {
                             b1.IsRequired();
 
@@ -380,10 +319,10 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.HasIndex("OperationId", "Id")
                         .IsUnique();
 
-                    b.ToTable("EvidenceItems");
+                    b.ToTable("EvidenceItems", (string)null);
                 });
 
-            modelBuilder.Entity("Argus.Agency.Domain.HouseSearches.HouseSearch", b =>
+            modelBuilder.Entity("Argus.Agency.HouseSearches.HouseSearch", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -445,7 +384,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Address", "Argus.Agency.Domain.HouseSearches.HouseSearch.Address#Location", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Address", "Argus.Agency.HouseSearches.HouseSearch.Address#Location", b1 =>
                         {
                             b1.IsRequired();
 
@@ -470,7 +409,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                                 .HasColumnType("character varying(200)");
                         });
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.HouseSearches.HouseSearch.Handling#Handling", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.HouseSearches.HouseSearch.Handling#Handling", b1 =>
                         {
                             b1.IsRequired();
 
@@ -492,10 +431,10 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.HasIndex("OperationId", "Id")
                         .IsUnique();
 
-                    b.ToTable("HouseSearches");
+                    b.ToTable("HouseSearches", (string)null);
                 });
 
-            modelBuilder.Entity("Argus.Agency.Domain.Lookups.FollowUp", b =>
+            modelBuilder.Entity("Argus.Agency.Lookups.FollowUp", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -564,7 +503,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.ToTable("FollowUps", (string)null);
                 });
 
-            modelBuilder.Entity("Argus.Agency.Domain.Lookups.Lookup", b =>
+            modelBuilder.Entity("Argus.Agency.Lookups.Lookup", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -606,7 +545,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.ToTable("Lookups", (string)null);
                 });
 
-            modelBuilder.Entity("Argus.Agency.Domain.Operations.Operation", b =>
+            modelBuilder.Entity("Argus.Agency.Operations.Operation", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -685,7 +624,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.Operations.Operation.Handling#Handling", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Operations.Operation.Handling#Handling", b1 =>
                         {
                             b1.IsRequired();
 
@@ -707,76 +646,7 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.HasIndex("RequestId")
                         .IsUnique();
 
-                    b.ToTable("Operations");
-                });
-
-            modelBuilder.Entity("Argus.Agency.Domain.Sharing.Share", b =>
-                {
-                    b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
-
-                    b.Property<DateTimeOffset>("CreateTime")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("OperationId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Purpose")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
-
-                    b.Property<string>("Recipient")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("Record")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<DateTimeOffset?>("RevokeTime")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("SharedBy")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.Sharing.Share.Handling#Handling", b1 =>
-                        {
-                            b1.IsRequired();
-
-                            b1.Property<string>("Code")
-                                .IsRequired()
-                                .HasMaxLength(32)
-                                .HasColumnType("character varying(32)");
-
-                            b1.Property<string>("Restrictions")
-                                .HasMaxLength(1000)
-                                .HasColumnType("character varying(1000)");
-                        });
-
-                    b.HasKey("Sequence");
-
-                    b.HasIndex("Record");
-
-                    b.HasIndex("OperationId", "Id")
-                        .IsUnique();
-
-                    b.HasIndex("Recipient", "Record");
-
-                    b.ToTable("Shares", (string)null);
+                    b.ToTable("Operations", (string)null);
                 });
 
             modelBuilder.Entity("Argus.Agency.Outbox.OutboxMessage", b =>
@@ -821,6 +691,67 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.HasIndex("PublishTime");
 
                     b.ToTable("OutboxMessages", (string)null);
+                });
+
+            modelBuilder.Entity("Argus.Agency.ProcessingLog.AuditEntryEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Justification")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("PreviousHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Record")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("Time")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Record");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("Argus.Agency.Replica.ForeignRecord", b =>
@@ -912,6 +843,75 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.HasKey("Owner");
 
                     b.ToTable("SyncCursors", (string)null);
+                });
+
+            modelBuilder.Entity("Argus.Agency.Sharing.Share", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<DateTimeOffset>("CreateTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("OperationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Record")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RevokeTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SharedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Sharing.Share.Handling#Handling", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Code")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<string>("Restrictions")
+                                .HasMaxLength(1000)
+                                .HasColumnType("character varying(1000)");
+                        });
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Record");
+
+                    b.HasIndex("OperationId", "Id")
+                        .IsUnique();
+
+                    b.HasIndex("Recipient", "Record");
+
+                    b.ToTable("Shares", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -18,66 +18,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.12");
 
-            modelBuilder.Entity("Argus.Agency.Audit.AuditEntryEntity", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Details")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Hash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Justification")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PreviousHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Recipients")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Record")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("Sequence")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTimeOffset>("Time")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Record");
-
-                    b.HasIndex("Sequence")
-                        .IsUnique();
-
-                    b.ToTable("AuditEntries", (string)null);
-                });
-
-            modelBuilder.Entity("Argus.Agency.Domain.Arrests.Arrest", b =>
+            modelBuilder.Entity("Argus.Agency.Arrests.Arrest", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -140,7 +81,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.Arrests.Arrest.Handling#Handling", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Arrests.Arrest.Handling#Handling", b1 =>
                         {
                             b1.IsRequired();
 
@@ -154,7 +95,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                                 .HasColumnType("TEXT");
                         });
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Place", "Argus.Agency.Domain.Arrests.Arrest.Place#Location", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Place", "Argus.Agency.Arrests.Arrest.Place#Location", b1 =>
                         {
                             b1.IsRequired();
 
@@ -179,7 +120,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                                 .HasColumnType("TEXT");
                         });
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Subject", "Argus.Agency.Domain.Arrests.Arrest.Subject#Person", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Subject", "Argus.Agency.Arrests.Arrest.Subject#Person", b1 =>
                         {
                             b1.IsRequired();
 
@@ -230,10 +171,10 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.HasIndex("OperationId", "Id")
                         .IsUnique();
 
-                    b.ToTable("Arrests");
+                    b.ToTable("Arrests", (string)null);
                 });
 
-            modelBuilder.Entity("Argus.Agency.Domain.Evidence.EvidenceItem", b =>
+            modelBuilder.Entity("Argus.Agency.Evidence.EvidenceItem", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -306,7 +247,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.Evidence.EvidenceItem.Handling#Handling", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Evidence.EvidenceItem.Handling#Handling", b1 =>
                         {
                             b1.IsRequired();
 
@@ -320,7 +261,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                                 .HasColumnType("TEXT");
                         });
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Quantity", "Argus.Agency.Domain.Evidence.EvidenceItem.Quantity#Quantity", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Quantity", "Argus.Agency.Evidence.EvidenceItem.Quantity#Quantity", b1 =>
                         {
                             b1.IsRequired();
 
@@ -333,7 +274,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                                 .HasColumnType("TEXT");
                         });
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "SeizedAt", "Argus.Agency.Domain.Evidence.EvidenceItem.SeizedAt#Location", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "SeizedAt", "Argus.Agency.Evidence.EvidenceItem.SeizedAt#Location", b1 =>
                         {
                             b1.IsRequired();
 
@@ -369,10 +310,10 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.HasIndex("OperationId", "Id")
                         .IsUnique();
 
-                    b.ToTable("EvidenceItems");
+                    b.ToTable("EvidenceItems", (string)null);
                 });
 
-            modelBuilder.Entity("Argus.Agency.Domain.HouseSearches.HouseSearch", b =>
+            modelBuilder.Entity("Argus.Agency.HouseSearches.HouseSearch", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -432,7 +373,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Address", "Argus.Agency.Domain.HouseSearches.HouseSearch.Address#Location", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Address", "Argus.Agency.HouseSearches.HouseSearch.Address#Location", b1 =>
                         {
                             b1.IsRequired();
 
@@ -457,7 +398,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                                 .HasColumnType("TEXT");
                         });
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.HouseSearches.HouseSearch.Handling#Handling", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.HouseSearches.HouseSearch.Handling#Handling", b1 =>
                         {
                             b1.IsRequired();
 
@@ -479,10 +420,10 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.HasIndex("OperationId", "Id")
                         .IsUnique();
 
-                    b.ToTable("HouseSearches");
+                    b.ToTable("HouseSearches", (string)null);
                 });
 
-            modelBuilder.Entity("Argus.Agency.Domain.Lookups.FollowUp", b =>
+            modelBuilder.Entity("Argus.Agency.Lookups.FollowUp", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -549,7 +490,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.ToTable("FollowUps", (string)null);
                 });
 
-            modelBuilder.Entity("Argus.Agency.Domain.Lookups.Lookup", b =>
+            modelBuilder.Entity("Argus.Agency.Lookups.Lookup", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -589,7 +530,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.ToTable("Lookups", (string)null);
                 });
 
-            modelBuilder.Entity("Argus.Agency.Domain.Operations.Operation", b =>
+            modelBuilder.Entity("Argus.Agency.Operations.Operation", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
@@ -666,7 +607,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.Operations.Operation.Handling#Handling", b1 =>
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Operations.Operation.Handling#Handling", b1 =>
                         {
                             b1.IsRequired();
 
@@ -688,74 +629,7 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.HasIndex("RequestId")
                         .IsUnique();
 
-                    b.ToTable("Operations");
-                });
-
-            modelBuilder.Entity("Argus.Agency.Domain.Sharing.Share", b =>
-                {
-                    b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTimeOffset>("CreateTime")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OperationId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Purpose")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Recipient")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Record")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTimeOffset?>("RevokeTime")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SharedBy")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Domain.Sharing.Share.Handling#Handling", b1 =>
-                        {
-                            b1.IsRequired();
-
-                            b1.Property<string>("Code")
-                                .IsRequired()
-                                .HasMaxLength(32)
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("Restrictions")
-                                .HasMaxLength(1000)
-                                .HasColumnType("TEXT");
-                        });
-
-                    b.HasKey("Sequence");
-
-                    b.HasIndex("Record");
-
-                    b.HasIndex("OperationId", "Id")
-                        .IsUnique();
-
-                    b.HasIndex("Recipient", "Record");
-
-                    b.ToTable("Shares", (string)null);
+                    b.ToTable("Operations", (string)null);
                 });
 
             modelBuilder.Entity("Argus.Agency.Outbox.OutboxMessage", b =>
@@ -798,6 +672,65 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.HasIndex("PublishTime");
 
                     b.ToTable("OutboxMessages", (string)null);
+                });
+
+            modelBuilder.Entity("Argus.Agency.ProcessingLog.AuditEntryEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Justification")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Record")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("Time")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Record");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("Argus.Agency.Replica.ForeignRecord", b =>
@@ -887,6 +820,73 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.HasKey("Owner");
 
                     b.ToTable("SyncCursors", (string)null);
+                });
+
+            modelBuilder.Entity("Argus.Agency.Sharing.Share", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("CreateTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OperationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Record")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("RevokeTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SharedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Handling", "Argus.Agency.Sharing.Share.Handling#Handling", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Code")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Restrictions")
+                                .HasMaxLength(1000)
+                                .HasColumnType("TEXT");
+                        });
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Record");
+
+                    b.HasIndex("OperationId", "Id")
+                        .IsUnique();
+
+                    b.HasIndex("Recipient", "Record");
+
+                    b.ToTable("Shares", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,64 @@
+using Argus.Agency.Records;
+using Argus.Client;
+using Argus.Client.Security;
+using Argus.Events;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Proto = Argus.Arrests.V1;
+using ProtoReplica = Argus.Replica.V1;
+
+namespace Argus.Agency.Arrests;
+
+/// <summary>Arrests in the registry of record kinds.</summary>
+public sealed class ArrestKind : OperationRecordKind<Arrest, Proto.Arrest>
+{
+    public const string RequestField = "arrest";
+
+    public static readonly ArrestKind Instance = new();
+
+    public override string Name => "Arrest";
+
+    public override string Collection => Arrest.Collection;
+
+    public override string Field => RequestField;
+
+    public override MessageDescriptor Message => Proto.Arrest.Descriptor;
+
+    public override string ReadScope => ArgusScopes.ArrestsRead;
+
+    public override string WriteScope => ArgusScopes.ArrestsWrite;
+
+    public override System.Type ServiceType => typeof(ArrestGrpcService);
+
+    public override IReadOnlyList<System.Type> Events => [typeof(ArrestRecorded), typeof(ArrestUpdated)];
+
+    public override IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
+        new ArrestRecorded(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+
+    public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
+        new ArrestUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+
+    public override void MapService(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<ArrestGrpcService>();
+
+    public override Proto.Arrest ToProto(Arrest record) => ArrestMapping.ToProto(record);
+
+    public override async Task<IMessage> GetFromOwnerAsync(AgencyClient owner, string name, CallOptions options) =>
+        (await owner.Arrests.GetArrestAsync(new() { Name = name }, options)).Arrest;
+
+    public override async Task<(IReadOnlyList<IMessage> Records, string NextPageToken)> ListFromOwnerAsync(AgencyClient owner, string operation, string pageToken, CallOptions options)
+    {
+        var page = await owner.Arrests.ListArrestsAsync(new() { Parent = operation, PageSize = 1000, PageToken = pageToken }, options);
+        return (page.Arrests, page.NextPageToken);
+    }
+
+    public override void ShowCopy(ProtoReplica.ForeignRecord copy, IMessage record) => copy.Arrest = (Proto.Arrest)record;
+
+    /// <summary>An arrest made during a house search names it.</summary>
+    public override IReadOnlyList<RecordLink> Links { get; } =
+    [
+        new RecordLink<Arrest>($"{RequestField}.house_search", HouseSearches.HouseSearch.Collection, x => x.HouseSearchId),
+    ];
+}

@@ -1,4 +1,0 @@
-namespace Argus.Agency.Domain.Shared;
-
-/// <summary>A criminal offence: legal reference and readable description.</summary>
-public sealed record Offence(string Code, string Description);

@@ -1,0 +1,22 @@
+using Argus.Agency.Persistence;
+using Argus.Agency.Records;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Argus.Agency.Evidence;
+
+internal sealed class EvidenceItemConfiguration : IEntityTypeConfiguration<EvidenceItem>
+{
+    public void Configure(EntityTypeBuilder<EvidenceItem> item)
+    {
+        item.MapOperationRecord("EvidenceItems");
+        item.HasIndex(x => new { x.OperationId, x.ExhibitNumber }).IsUnique();
+        item.Property(x => x.ExhibitNumber).HasMaxLength(50);
+        item.Property(x => x.Description).HasMaxLength(4000);
+        item.ComplexProperty(x => x.Quantity);
+        item.ComplexProperty(x => x.SeizedAt, ColumnMappings.MapLocation);
+        item.Property(x => x.StorageLocation).HasMaxLength(500);
+        item.Property(x => x.HouseSearchId).HasMaxLength(64);
+        item.Property(x => x.ArrestId).HasMaxLength(64);
+    }
+}

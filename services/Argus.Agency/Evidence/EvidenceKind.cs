@@ -1,0 +1,65 @@
+using Argus.Agency.Records;
+using Argus.Client;
+using Argus.Client.Security;
+using Argus.Events;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Proto = Argus.Evidence.V1;
+using ProtoReplica = Argus.Replica.V1;
+
+namespace Argus.Agency.Evidence;
+
+/// <summary>Evidence items in the registry of record kinds.</summary>
+public sealed class EvidenceKind : OperationRecordKind<EvidenceItem, Proto.EvidenceItem>
+{
+    public const string RequestField = "evidence_item";
+
+    public static readonly EvidenceKind Instance = new();
+
+    public override string Name => "EvidenceItem";
+
+    public override string Collection => EvidenceItem.Collection;
+
+    public override string Field => RequestField;
+
+    public override MessageDescriptor Message => Proto.EvidenceItem.Descriptor;
+
+    public override string ReadScope => ArgusScopes.EvidenceRead;
+
+    public override string WriteScope => ArgusScopes.EvidenceWrite;
+
+    public override System.Type ServiceType => typeof(EvidenceGrpcService);
+
+    public override IReadOnlyList<System.Type> Events => [typeof(EvidenceRegistered), typeof(EvidenceUpdated)];
+
+    public override IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
+        new EvidenceRegistered(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+
+    public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
+        new EvidenceUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+
+    public override void MapService(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<EvidenceGrpcService>();
+
+    public override Proto.EvidenceItem ToProto(EvidenceItem record) => EvidenceMapping.ToProto(record);
+
+    public override async Task<IMessage> GetFromOwnerAsync(AgencyClient owner, string name, CallOptions options) =>
+        (await owner.Evidence.GetEvidenceItemAsync(new() { Name = name }, options)).EvidenceItem;
+
+    public override async Task<(IReadOnlyList<IMessage> Records, string NextPageToken)> ListFromOwnerAsync(AgencyClient owner, string operation, string pageToken, CallOptions options)
+    {
+        var page = await owner.Evidence.ListEvidenceItemsAsync(new() { Parent = operation, PageSize = 1000, PageToken = pageToken }, options);
+        return (page.EvidenceItems, page.NextPageToken);
+    }
+
+    public override void ShowCopy(ProtoReplica.ForeignRecord copy, IMessage record) => copy.EvidenceItem = (Proto.EvidenceItem)record;
+
+    /// <summary>An item seized in a house search, or on an arrested person, names it.</summary>
+    public override IReadOnlyList<RecordLink> Links { get; } =
+    [
+        new RecordLink<EvidenceItem>($"{RequestField}.house_search", HouseSearches.HouseSearch.Collection, x => x.HouseSearchId),
+        new RecordLink<EvidenceItem>($"{RequestField}.arrest", Arrests.Arrest.Collection, x => x.ArrestId),
+    ];
+}

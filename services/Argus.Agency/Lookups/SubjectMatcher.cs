@@ -1,0 +1,69 @@
+using System.Text;
+using Argus.Agency.Arrests;
+using Argus.Agency.Persistence;
+using Argus.Agency.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace Argus.Agency.Lookups;
+
+/// <summary>
+/// Which of this agency's records are about a subject: the arrests whose subject carries the
+/// national identifier, the name and date of birth, or the phone number or messenger handle.
+/// Identifier and birth date are matched in the database; names and handles (a JSON column) are
+/// compared here, which reads the candidates — fine for an operation's thousands of arrests, and
+/// the place to add a key table when it is not.
+/// </summary>
+public sealed class SubjectMatcher(AgencyDbContext db)
+{
+    public async Task<List<string>> ByNationalIdentifierAsync(string country, string value, CancellationToken cancellationToken) =>
+        (await db.Set<Arrest>().AsNoTracking()
+            .Where(a => a.Subject.NationalIdentifierCountry == country && a.Subject.NationalIdentifierValue == value)
+            .Select(a => new { a.OperationId, a.Id })
+            .ToListAsync(cancellationToken))
+        .Select(a => Name(a.OperationId, a.Id))
+        .ToList();
+
+    public async Task<List<string>> ByNameAndBirthDateAsync(string givenNames, string familyName, DateOnly dateOfBirth, CancellationToken cancellationToken)
+    {
+        var candidates = await db.Set<Arrest>().AsNoTracking()
+            .Where(a => a.Subject.DateOfBirth == dateOfBirth)
+            .Select(a => new { a.OperationId, a.Id, a.Subject.GivenNames, a.Subject.FamilyName })
+            .ToListAsync(cancellationToken);
+        return candidates
+            .Where(a => Fold(a.FamilyName) == Fold(familyName) && (givenNames.Length == 0 || Fold(a.GivenNames) == Fold(givenNames)))
+            .Select(a => Name(a.OperationId, a.Id))
+            .ToList();
+    }
+
+    public async Task<List<string>> ByHandleAsync(CommunicationIdentifier handle, CancellationToken cancellationToken)
+    {
+        var candidates = await db.Set<Arrest>().AsNoTracking()
+            .Select(a => new { a.OperationId, a.Id, a.Subject.CommunicationIdentifiers })
+            .ToListAsync(cancellationToken);
+        return candidates
+            .Where(a => a.CommunicationIdentifiers.Any(c => c.Type == handle.Type && string.Equals(c.Value.Trim(), handle.Value.Trim(), StringComparison.OrdinalIgnoreCase)))
+            .Select(a => Name(a.OperationId, a.Id))
+            .ToList();
+    }
+
+    /// <summary>"Müller" and "MULLER" are one name: case and accents do not count.</summary>
+    private static string Fold(string name)
+    {
+        // Our own table: the services run with invariant globalization, where string.Normalize
+        // does not decompose accented letters.
+        var folded = new StringBuilder(name.Length);
+        foreach (var c in name.Trim())
+        {
+            var upper = char.ToUpperInvariant(c);
+            var accented = Accented.IndexOf(upper, StringComparison.Ordinal);
+            folded.Append(accented >= 0 ? Plain[accented] : upper);
+        }
+
+        return folded.ToString();
+    }
+
+    private const string Accented = "ÀÁÂÃÄÅĀĂĄÇĆČĎÈÉÊËĒĖĘĚÌÍÎÏĪĮŁÑŃŇÒÓÔÕÖØŌŐŘŚŠŞŤÙÚÛÜŪŮŰÝŸŹŻŽ";
+    private const string Plain = "AAAAAAAAACCCDEEEEEEEEIIIIIILNNNOOOOOOOORSSSTUUUUUUUYYZZZ";
+
+    private static string Name(string operationId, string id) => $"operations/{operationId}/{Arrest.Collection}/{id}";
+}

@@ -1,0 +1,28 @@
+using Argus.Agency.Shared;
+using Argus.Events;
+
+namespace Argus.Agency.Records;
+
+/// <summary>Which event a change of a record is: its kind's created or updated event, or, for a partner, a correction.</summary>
+public static class RecordEventFactory
+{
+    /// <param name="sharedUnder">
+    /// For a partner the record is shared with: the handling the share adds. The partner's event
+    /// carries the stricter of it and the record's own, and a change is a correction to its copy.
+    /// </param>
+    public static IRecordEvent For(Record record, bool created, DateTimeOffset now, Handling? sharedUnder = null)
+    {
+        var id = Guid.CreateVersion7();
+        var handling = record.Handling.StricterOf(sharedUnder).Code.ToString();
+        if (sharedUnder is not null && !created)
+        {
+            return new RecordCorrected(id, record.OwnerAgency.Code(), record.Name, record.Version, handling, now);
+        }
+
+        return created ? record.Kind.CreatedEvent(id, record, handling, now) : record.Kind.UpdatedEvent(id, record, handling, now);
+    }
+
+    /// <summary>The owner erased <paramref name="record"/>; the event names it, nothing of its content.</summary>
+    public static RecordErased Erased(Record record, DateTimeOffset now) =>
+        new(Guid.CreateVersion7(), record.OwnerAgency.Code(), record.Name, record.Version, record.Handling.Code.ToString(), now);
+}

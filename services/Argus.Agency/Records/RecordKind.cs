@@ -1,0 +1,199 @@
+using System.Linq.Expressions;
+using Argus.Agency.Shared;
+using Argus.Client;
+using Argus.Events;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using ProtoCommon = Argus.Common.V1;
+using ProtoReplica = Argus.Replica.V1;
+
+namespace Argus.Agency.Records;
+
+/// <summary>
+/// Everything the service knows about one kind of record, in one place: how it is named, which
+/// message carries it, which scopes read and write it, the events its changes are, what it links
+/// to (and so what may not be erased under it), how the owner's service is read for a partner's
+/// copy and how that copy is shown. <see cref="RecordKinds"/> holds one per kind; sharing, the
+/// replica, the event factory, the consumer and the host read it, so a new kind is one folder and
+/// one entry there.
+/// </summary>
+public abstract class RecordKind
+{
+    /// <summary>Stable name, stored with partners' copies ("Arrest"): never renamed.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The collection segment of its resource names ("arrests"); null for operations, which are the root.</summary>
+    public abstract string? Collection { get; }
+
+    /// <summary>The field name of the record in its requests ("arrest"), for error messages.</summary>
+    public abstract string Field { get; }
+
+    public abstract System.Type RecordType { get; }
+
+    /// <summary>The contract's message for the record: how it travels and how a partner's copy reads back.</summary>
+    public abstract MessageDescriptor Message { get; }
+
+    public abstract string ReadScope { get; }
+
+    public abstract string WriteScope { get; }
+
+    /// <summary>The gRPC service that serves the kind.</summary>
+    public abstract System.Type ServiceType { get; }
+
+    /// <summary>The events a change of such a record is: created, then updated.</summary>
+    public abstract IReadOnlyList<System.Type> Events { get; }
+
+    /// <summary>The links of this kind to records of other kinds; the erasure guard reads them the other way round.</summary>
+    public virtual IReadOnlyList<RecordLink> Links => [];
+
+    public abstract IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now);
+
+    public abstract IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now);
+
+    /// <summary>Maps the kind's gRPC service.</summary>
+    public abstract void MapService(IEndpointRouteBuilder endpoints);
+
+    /// <summary>The record as its message.</summary>
+    public abstract IMessage ToMessage(Record record);
+
+    /// <summary>Reads one record on its owner's service, as a partner; NotFound comes back as an RpcException.</summary>
+    public abstract Task<IMessage> GetFromOwnerAsync(AgencyClient owner, string name, CallOptions options);
+
+    /// <summary>A page of the kind's records in <paramref name="operation"/> on its owner's service; operations are not listed this way.</summary>
+    public abstract Task<(IReadOnlyList<IMessage> Records, string NextPageToken)> ListFromOwnerAsync(AgencyClient owner, string operation, string pageToken, CallOptions options);
+
+    /// <summary>Puts <paramref name="record"/> (this kind's message) into the replica's answer.</summary>
+    public abstract void ShowCopy(ProtoReplica.ForeignRecord copy, IMessage record);
+
+    /// <summary>Whether the named record exists (not a consultation: nothing is shown).</summary>
+    public abstract Task<bool> ExistsAsync(DbContext db, RecordName name, CancellationToken cancellationToken);
+
+    /// <summary>The name, handling, version and owner's update time of a message of this kind.</summary>
+    public RecordHeader HeaderOf(IMessage record)
+    {
+        var fields = Message.Fields;
+        var handling = (ProtoCommon.Handling?)fields.InDeclarationOrder().First(f => f.Name == "handling").Accessor.GetValue(record);
+        var updateTime = (Timestamp?)fields.InDeclarationOrder().First(f => f.Name == "update_time").Accessor.GetValue(record);
+        var etag = (string)fields.InDeclarationOrder().First(f => f.Name == "etag").Accessor.GetValue(record);
+        return new RecordHeader(
+            (string)fields.InDeclarationOrder().First(f => f.Name == "name").Accessor.GetValue(record),
+            int.Parse(etag.Trim('"'), System.Globalization.CultureInfo.InvariantCulture),
+            CommonMapping.ToDomainOrH0(handling),
+            updateTime?.ToDateTimeOffset() ?? DateTimeOffset.MinValue);
+    }
+
+    public override string ToString() => Name;
+}
+
+/// <summary>What every record message says of itself.</summary>
+public sealed record RecordHeader(string Name, int Version, Handling Handling, DateTimeOffset UpdateTime);
+
+/// <summary>A kind whose records are of type <typeparamref name="TRecord"/> and travel as <typeparamref name="TMessage"/>.</summary>
+public abstract class RecordKind<TRecord, TMessage> : RecordKind, IRecordQueries<TRecord>
+    where TRecord : Record
+    where TMessage : class, IMessage<TMessage>
+{
+    public override System.Type RecordType => typeof(TRecord);
+
+    public abstract TMessage ToProto(TRecord record);
+
+    public sealed override IMessage ToMessage(Record record) => ToProto((TRecord)record);
+
+    public abstract IQueryable<TRecord> Named(IQueryable<TRecord> records, RecordName name);
+
+    public sealed override Task<bool> ExistsAsync(DbContext db, RecordName name, CancellationToken cancellationToken) =>
+        Named(db.Set<TRecord>(), name).AnyAsync(cancellationToken);
+
+    public abstract IQueryable<TRecord> SharedAmong(IQueryable<TRecord> records, IQueryable<string> sharedNames);
+}
+
+/// <summary>The queries the record store needs of a kind, typed.</summary>
+public interface IRecordQueries<T>
+    where T : Record
+{
+    /// <summary>The record with this name, as a query (so it can be tracked for a change or read as is).</summary>
+    IQueryable<T> Named(IQueryable<T> records, RecordName name);
+
+    /// <summary>The records a partner may see, given the names (records, whole operations) shared with it.</summary>
+    IQueryable<T> SharedAmong(IQueryable<T> records, IQueryable<string> sharedNames);
+}
+
+/// <summary>A kind whose records belong to an operation: "operations/{operation}/{collection}/{id}".</summary>
+public abstract class OperationRecordKind<TRecord, TMessage> : RecordKind<TRecord, TMessage>
+    where TRecord : OperationRecord
+    where TMessage : class, IMessage<TMessage>
+{
+    public abstract override string Collection { get; }
+
+    /// <summary>The record named by <paramref name="name"/> (a request's <paramref name="field"/>), or InvalidArgument.</summary>
+    public RecordName ParseName(string name, string field)
+    {
+        var (operationId, id) = ResourceNames.Child(name, Collection, field);
+        return new RecordName(this, operationId, id);
+    }
+
+    public RecordName NameOf(string operationId, string id) => new(this, operationId, id);
+
+    public override IQueryable<TRecord> Named(IQueryable<TRecord> records, RecordName name)
+    {
+        var (operationId, id) = (name.OperationId, name.Id);
+        return records.Where(x => x.OperationId == operationId && x.Id == id);
+    }
+
+    public override IQueryable<TRecord> SharedAmong(IQueryable<TRecord> records, IQueryable<string> sharedNames)
+    {
+        var segment = "/" + Collection + "/";
+        return records.Where(x => sharedNames.Contains("operations/" + x.OperationId) || sharedNames.Contains("operations/" + x.OperationId + segment + x.Id));
+    }
+}
+
+/// <summary>
+/// A record's link to a record of another kind in the same operation (an arrest made during a
+/// house search): checked to exist when the record is written, and it keeps the linked record from
+/// being erased while the link stands.
+/// </summary>
+public abstract class RecordLink
+{
+    /// <summary>The request field that holds the link, e.g. "arrest.house_search".</summary>
+    public abstract string Field { get; }
+
+    /// <summary>The collection of the records linked to.</summary>
+    public abstract string TargetCollection { get; }
+
+    /// <summary>The id of the linked record, when the record links to one.</summary>
+    public abstract string? TargetOf(Record record);
+
+    /// <summary>The id of one record of the linking kind that links to the target, or null.</summary>
+    public abstract Task<string?> FindLinkingAsync(DbContext db, string operationId, string targetId, CancellationToken cancellationToken);
+}
+
+public sealed class RecordLink<TRecord>(string requestField, string targetCollection, Expression<Func<TRecord, string?>> link) : RecordLink
+    where TRecord : OperationRecord
+{
+    private readonly Func<TRecord, string?> compiled = link.Compile();
+
+    public override string Field => requestField;
+
+    public override string TargetCollection => targetCollection;
+
+    public override string? TargetOf(Record record) => compiled((TRecord)record);
+
+    public override Task<string?> FindLinkingAsync(DbContext db, string operationId, string targetId, CancellationToken cancellationToken)
+    {
+        // x => x.OperationId == operationId && link(x) == targetId, with both values as parameters.
+        var x = link.Parameters[0];
+        Expression<Func<string>> operation = () => operationId;
+        Expression<Func<string?>> target = () => targetId;
+        var filter = Expression.Lambda<Func<TRecord, bool>>(
+            Expression.AndAlso(
+                Expression.Equal(Expression.Property(x, nameof(OperationRecord.OperationId)), operation.Body),
+                Expression.Equal(link.Body, target.Body)),
+            x);
+        return db.Set<TRecord>().AsNoTracking().Where(filter).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+}
