@@ -29,7 +29,6 @@ public sealed class ExchangeFixture : IAsyncDisposable
     /// <summary>Belgium's replica queue, unique to this fixture.</summary>
     public string ReplicaQueue { get; } = TestRabbitMq.UniqueQueue("argus.be.replica");
     private (string ClientId, string Certificate, string Key) belgianService;
-    private ClientCredentials? belgianServiceCredentials;
     private AccessTokenSource? belgianServiceTokens;
 
     public RunningIdentity Identity { get; private set; } = null!;
@@ -52,7 +51,6 @@ public sealed class ExchangeFixture : IAsyncDisposable
         fixture.belgianService = own;
         fixture.Netherlands = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, fixture.Identity, owner,
             extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"]);
-        fixture.belgianServiceCredentials = service;
         fixture.belgianServiceTokens = new AccessTokenSource(service);
         fixture.BelgiumAtNetherlands = fixture.Netherlands.ClientFor(service, fixture.belgianServiceTokens);
         if (startBelgium)
@@ -91,13 +89,6 @@ public sealed class ExchangeFixture : IAsyncDisposable
         {
             Share = new Share { Record = record, Recipient = AgencyCode.Be, Handling = new Handling { Code = code, Restrictions = restrictions }, Purpose = "Joint investigation Argus" },
         })).Share;
-
-    /// <summary>A raw channel to the Netherlands as Belgium's service (no retries), for calling any method with any bytes.</summary>
-    public CallInvoker BelgianInvokerAtNetherlands(out Grpc.Net.Client.GrpcChannel channel) =>
-        ArgusChannel.Create(Netherlands.Address, new ArgusChannelOptions
-        {
-            Credentials = belgianServiceCredentials, Tokens = belgianServiceTokens, Audience = ArgusAudiences.Agency("nl"), MaxAttempts = 1,
-        }, [], out channel);
 
     /// <summary>Belgium's copies of Dutch records, all pages.</summary>
     public async Task<List<ForeignRecord>> BelgianCopiesAsync()

@@ -3,6 +3,7 @@ using Argus.Agency.Callers;
 using Argus.Agency.Records;
 using Argus.Arrests.V1;
 using Argus.Client;
+using Argus.Client.Security;
 using Argus.Common.V1;
 using Argus.Evidence.V1;
 using Argus.Operations.V1;
@@ -69,15 +70,17 @@ public sealed class RecordKindTests
         var record = kind.Collection is null ? operation : await sample(nl, operation);
 
         // Creating and changing: every method of the kind's service that is not a read is closed to partners.
-        var invoker = exchange.BelgianInvokerAtNetherlands(out var channel);
+        var (invoker, channel, tokens) = await FullyScopedPartnerAsync(exchange);
         using (channel)
+        using (tokens)
         {
             var writes = MethodsOf(exchange.Netherlands).Where(m => m.Metadata.ServiceType == kind.ServiceType && !m.Open).ToList();
             Assert.Contains(writes, m => m.Metadata.Method.Name.StartsWith("Create", StringComparison.Ordinal));
             foreach (var write in writes)
             {
                 var refused = await CallAsync(invoker, write.Metadata.Method);
-                Assert.True(refused is { StatusCode: StatusCode.PermissionDenied }, $"{write.Path} answered a partner with {refused?.StatusCode.ToString() ?? "OK"}.");
+                Assert.True(refused is { StatusCode: StatusCode.PermissionDenied } && refused.Status.Detail == PartnerGate.Refusal,
+                    $"{write.Path} answered a partner with {refused?.StatusCode.ToString() ?? "OK"}: {refused?.Status.Detail}");
             }
         }
 
@@ -100,8 +103,9 @@ public sealed class RecordKindTests
         Assert.Equal(OpenToPartners.Order(StringComparer.Ordinal), methods.Where(m => m.Open).Select(m => m.Path).Order(StringComparer.Ordinal));
         Assert.Contains(methods, m => m.Path == "/argus.arrests.v1.ArrestService/CreateArrest");
 
-        var invoker = exchange.BelgianInvokerAtNetherlands(out var channel);
+        var (invoker, channel, tokens) = await FullyScopedPartnerAsync(exchange);
         using (channel)
+        using (tokens)
         {
             foreach (var method in methods)
             {
@@ -118,6 +122,20 @@ public sealed class RecordKindTests
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A Belgian client holding every scope of the Dutch service, so that a refusal can only come
+    /// from the partner gate, not from a missing scope.
+    /// </summary>
+    private static async Task<(CallInvoker Invoker, Grpc.Net.Client.GrpcChannel Channel, AccessTokenSource Tokens)> FullyScopedPartnerAsync(ExchangeFixture exchange)
+    {
+        var partner = await exchange.Identity.RegisterAsync($"be-all-{Guid.NewGuid():N}"[..16], [ArgusAudiences.Agency("nl")],
+            [.. AgencyFixture.RecordScopes, ArgusScopes.Exchange, ArgusScopes.AdminRead], agency: "be");
+        var tokens = new AccessTokenSource(partner);
+        var invoker = ArgusChannel.Create(exchange.Netherlands.Address,
+            new ArgusChannelOptions { Credentials = partner, Tokens = tokens, Audience = ArgusAudiences.Agency("nl"), MaxAttempts = 1 }, [], out var channel);
+        return (invoker, channel, tokens);
     }
 
     private sealed record MappedMethod(string Path, GrpcMethodMetadata Metadata, bool Open);
@@ -141,7 +159,8 @@ public sealed class RecordKindTests
     /// <summary>Calls <paramref name="method"/> with an empty message, whatever its type; null when it succeeded.</summary>
     private static async Task<RpcException?> CallAsync(CallInvoker invoker, IMethod method)
     {
-        var raw = new Method<byte[], byte[]>(method.Type, method.ServiceName, method.Name, Marshallers.Create(b => b, b => b));
+        var bytes = Marshallers.Create(b => b, b => b);
+        var raw = new Method<byte[], byte[]>(method.Type, method.ServiceName, method.Name, bytes, bytes);
         var options = new CallOptions(ExchangeFixture.Justified, deadline: DateTime.UtcNow.AddSeconds(10));
         try
         {
