@@ -1,3 +1,6 @@
+using Argus.Agency.Outbox;
+using Argus.Agency.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Argus.Arrests.V1;
 using Argus.Client;
 using Argus.Client.Security;
@@ -47,13 +50,24 @@ public sealed class RelayCrashTests
         }
 
         var deliveredBeforeCrash = subscriber.Received.Count(e => created.Contains(e.Record));
+        // Read from the dead process's own database: what the relay had not yet marked published.
+        // Without such rows the restart would prove nothing.
+        var unpublishedAtKill = await UnpublishedAsync(Path.Combine(data, "argus-nl.db"));
+        Assert.True(unpublishedAtKill > 0, "The relay had published every event before the kill; the test did not test a crash mid-publish.");
         await using var second = await AgencyProcess.StartAsync("Argus.Netherlands", "nl", port, data, identity, bus);
         await subscriber.WaitForAsync(received => created.All(name => received.Any(e => e.Record == name)), TimeSpan.FromSeconds(90));
 
         var deliveries = subscriber.Received.Where(e => created.Contains(e.Record)).ToList();
         var distinct = deliveries.Select(e => e.MessageId).Distinct().Count();
-        Console.WriteLine($"fault test: relay crash: {created.Count} events, {deliveredBeforeCrash} delivered before the kill, {distinct} distinct delivered in all, {deliveries.Count - distinct} duplicates");
+        Console.WriteLine($"fault test: relay crash: {created.Count} events, {deliveredBeforeCrash} delivered before the kill, {unpublishedAtKill} still unpublished at the kill, {distinct} distinct delivered in all, {deliveries.Count - distinct} duplicates");
         Assert.Equal(created.Count, deliveries.Select(e => e.Record).Distinct().Count());
         Assert.Equal(created.Count, distinct);
+    }
+
+    private static async Task<int> UnpublishedAsync(string databaseFile)
+    {
+        var options = new DbContextOptionsBuilder<SqliteAgencyDbContext>().UseSqlite($"Data Source={databaseFile};Pooling=False").Options;
+        await using var db = new SqliteAgencyDbContext(options);
+        return await db.Set<OutboxMessage>().CountAsync(m => m.PublishTime == null && m.Type == nameof(Events.ArrestRecorded));
     }
 }

@@ -22,9 +22,14 @@ public sealed class ResilienceAndConnectivityTests
         var before = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => nl.Client.Arrests.GetArrestAsync(missing).ResponseAsync);
         Assert.Equal(Grpc.Core.StatusCode.NotFound, before.StatusCode); // authenticated, keys fetched and cached
 
+        // A token the service has never seen, so it cannot come from the validated-token cache: it is
+        // checked against the signing keys the service fetched before, and nothing else.
+        using var fresh = new AccessTokenSource(caller);
+        await fresh.GetTokenAsync(ArgusAudiences.Agency("nl"));
+        using var unseen = nl.ClientFor(caller, fresh);
         await identity.DisposeAsync();
 
-        var during = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => nl.Client.Arrests.GetArrestAsync(missing).ResponseAsync);
+        var during = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => unseen.Arrests.GetArrestAsync(missing).ResponseAsync);
         Assert.Equal(Grpc.Core.StatusCode.NotFound, during.StatusCode); // still authenticated: not Unauthenticated or Unavailable
     }
 
