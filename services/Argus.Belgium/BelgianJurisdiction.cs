@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Argus.Agency.Records;
 using Argus.Agency.Shared;
 
 namespace Argus.Belgium;

@@ -16,7 +16,8 @@ public sealed class OpenToPartnersAttribute : Attribute;
 /// Deny by default for partners: a caller acting for another agency reaches only the methods
 /// marked <see cref="OpenToPartnersAttribute"/>; any other method — one added tomorrow and not
 /// marked included — answers PermissionDenied before its request is read. Runs after
-/// authentication, so the caller is known; methods anyone may call without a token (health,
+/// authentication and authorization (so the caller is known, and one without the method's scope
+/// has already been refused for that); methods anyone may call without a token (health,
 /// reflection) are not gated.
 /// </summary>
 public sealed class PartnerGate(RequestDelegate next)

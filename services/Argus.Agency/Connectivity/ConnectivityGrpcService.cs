@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using Argus.Agency.Shared;
-using Argus.Agency.Records;
 using Argus.Agency.Callers;
 using Argus.Agency.Partners;
 using Argus.Client.Security;

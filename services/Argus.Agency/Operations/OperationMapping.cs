@@ -1,6 +1,5 @@
 using Argus.Agency.Records;
 using Argus.Agency.Shared;
-using Argus.Agency.Operations;
 using Argus.Hosting.Errors;
 using Shared = Argus.Agency.Shared;
 using Proto = Argus.Operations.V1;

@@ -1,5 +1,4 @@
 using Argus.Agency.Persistence;
-using Argus.Agency.ProcessingLog;
 using Argus.Client.Security;
 using Argus.Hosting.Errors;
 using Google.Protobuf.WellKnownTypes;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Argus.Agency.Records;
 
 namespace Argus.Agency.Records;
 

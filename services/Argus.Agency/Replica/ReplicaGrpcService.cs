@@ -2,7 +2,6 @@ using Argus.Agency.Records;
 using Argus.Agency.ProcessingLog;
 using Argus.Agency.Persistence;
 using Argus.Agency.Shared;
-using Argus.Agency.Replica;
 using Argus.Client.Security;
 using Argus.Hosting.Errors;
 using Google.Protobuf;

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Argus.Agency.Records;
-using Argus.Agency.Shared;
 using Argus.Hosting.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Shared = Argus.Agency.Shared;

@@ -1,4 +1,3 @@
-using Argus.Agency.Shared;
 
 namespace Argus.Agency.Shared;
 
