@@ -129,7 +129,7 @@ internal static class ExchangeBenchmark
         {
             await using var scope = be.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-            copies = await db.Set<ForeignRecord>().AsNoTracking().Where(c => c.Kind == Agency.Arrests.ArrestKind.Instance.Name)
+            copies = await db.Set<ForeignRecord>().AsNoTracking().Where(c => c.Kind == Agency.AgencyRecordKinds.All.Of(typeof(Agency.Arrests.Arrest)).Name)
                 .ToDictionaryAsync(c => c.Record, c => c.UpdateTime);
             var arrived = written.Keys.Count(copies.ContainsKey);
             Console.WriteLine($"  +{Stopwatch.GetElapsedTime(origin).TotalSeconds:N0} s: {arrived} of {written.Count} in Belgium's replica");

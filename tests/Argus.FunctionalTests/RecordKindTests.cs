@@ -199,12 +199,8 @@ public sealed class RecordKindTests
         }
     }
 
-    private static Google.Protobuf.IMessage ContentOf(ForeignRecord copy) => copy.ContentCase switch
-    {
-        ForeignRecord.ContentOneofCase.Operation => copy.Operation,
-        ForeignRecord.ContentOneofCase.HouseSearch => copy.HouseSearch,
-        ForeignRecord.ContentOneofCase.Arrest => copy.Arrest,
-        ForeignRecord.ContentOneofCase.EvidenceItem => copy.EvidenceItem,
-        _ => throw new InvalidOperationException($"{copy.Name} has no content."),
-    };
+    /// <summary>Whichever message the copy carries in its content oneof.</summary>
+    private static Google.Protobuf.IMessage ContentOf(ForeignRecord copy) =>
+        (Google.Protobuf.IMessage)(ForeignRecord.Descriptor.Oneofs.Single(o => o.Name == "content").Accessor.GetCaseFieldDescriptor(copy)?.Accessor.GetValue(copy)
+            ?? throw new InvalidOperationException($"{copy.Name} has no content."));
 }

@@ -3,17 +3,14 @@ using Argus.Client;
 using Argus.Client.Security;
 using Argus.Events;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Proto = Argus.Arrests.V1;
 using ProtoReplica = Argus.Replica.V1;
 
 namespace Argus.Agency.Arrests;
 
 /// <summary>Arrests in the registry of record kinds.</summary>
-public sealed class ArrestKind : OperationRecordKind<Arrest, Proto.Arrest>
+internal sealed class ArrestKind : OperationRecordKind<Arrest, Proto.Arrest, ArrestGrpcService>
 {
     public const string RequestField = "arrest";
 
@@ -25,13 +22,9 @@ public sealed class ArrestKind : OperationRecordKind<Arrest, Proto.Arrest>
 
     public override string Field => RequestField;
 
-    public override MessageDescriptor Message => Proto.Arrest.Descriptor;
-
     public override string ReadScope => ArgusScopes.ArrestsRead;
 
     public override string WriteScope => ArgusScopes.ArrestsWrite;
-
-    public override System.Type ServiceType => typeof(ArrestGrpcService);
 
     public override IReadOnlyList<System.Type> Events => [typeof(ArrestRecorded), typeof(ArrestUpdated)];
 
@@ -40,8 +33,6 @@ public sealed class ArrestKind : OperationRecordKind<Arrest, Proto.Arrest>
 
     public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
         new ArrestUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
-
-    public override void MapService(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<ArrestGrpcService>();
 
     public override Proto.Arrest ToProto(Arrest record) => ArrestMapping.ToProto(record);
 

@@ -3,17 +3,14 @@ using Argus.Client;
 using Argus.Client.Security;
 using Argus.Events;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Proto = Argus.Evidence.V1;
 using ProtoReplica = Argus.Replica.V1;
 
 namespace Argus.Agency.Evidence;
 
 /// <summary>Evidence items in the registry of record kinds.</summary>
-public sealed class EvidenceKind : OperationRecordKind<EvidenceItem, Proto.EvidenceItem>
+internal sealed class EvidenceKind : OperationRecordKind<EvidenceItem, Proto.EvidenceItem, EvidenceGrpcService>
 {
     public const string RequestField = "evidence_item";
 
@@ -25,13 +22,9 @@ public sealed class EvidenceKind : OperationRecordKind<EvidenceItem, Proto.Evide
 
     public override string Field => RequestField;
 
-    public override MessageDescriptor Message => Proto.EvidenceItem.Descriptor;
-
     public override string ReadScope => ArgusScopes.EvidenceRead;
 
     public override string WriteScope => ArgusScopes.EvidenceWrite;
-
-    public override System.Type ServiceType => typeof(EvidenceGrpcService);
 
     public override IReadOnlyList<System.Type> Events => [typeof(EvidenceRegistered), typeof(EvidenceUpdated)];
 
@@ -40,8 +33,6 @@ public sealed class EvidenceKind : OperationRecordKind<EvidenceItem, Proto.Evide
 
     public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
         new EvidenceUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
-
-    public override void MapService(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<EvidenceGrpcService>();
 
     public override Proto.EvidenceItem ToProto(EvidenceItem record) => EvidenceMapping.ToProto(record);
 

@@ -3,17 +3,14 @@ using Argus.Client;
 using Argus.Client.Security;
 using Argus.Events;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Proto = Argus.Searches.V1;
 using ProtoReplica = Argus.Replica.V1;
 
 namespace Argus.Agency.HouseSearches;
 
 /// <summary>House searches in the registry of record kinds.</summary>
-public sealed class HouseSearchKind : OperationRecordKind<HouseSearch, Proto.HouseSearch>
+internal sealed class HouseSearchKind : OperationRecordKind<HouseSearch, Proto.HouseSearch, HouseSearchGrpcService>
 {
     public const string RequestField = "house_search";
 
@@ -25,13 +22,9 @@ public sealed class HouseSearchKind : OperationRecordKind<HouseSearch, Proto.Hou
 
     public override string Field => RequestField;
 
-    public override MessageDescriptor Message => Proto.HouseSearch.Descriptor;
-
     public override string ReadScope => ArgusScopes.SearchesRead;
 
     public override string WriteScope => ArgusScopes.SearchesWrite;
-
-    public override System.Type ServiceType => typeof(HouseSearchGrpcService);
 
     public override IReadOnlyList<System.Type> Events => [typeof(HouseSearchRecorded), typeof(HouseSearchUpdated)];
 
@@ -40,8 +33,6 @@ public sealed class HouseSearchKind : OperationRecordKind<HouseSearch, Proto.Hou
 
     public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
         new HouseSearchUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
-
-    public override void MapService(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<HouseSearchGrpcService>();
 
     public override Proto.HouseSearch ToProto(HouseSearch record) => HouseSearchMapping.ToProto(record);
 

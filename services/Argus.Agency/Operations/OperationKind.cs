@@ -3,17 +3,14 @@ using Argus.Client;
 using Argus.Client.Security;
 using Argus.Events;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Proto = Argus.Operations.V1;
 using ProtoReplica = Argus.Replica.V1;
 
 namespace Argus.Agency.Operations;
 
 /// <summary>Operations in the registry of record kinds: the root of every other record's name.</summary>
-public sealed class OperationKind : RecordKind<Operation, Proto.Operation>
+internal sealed class OperationKind : RecordKind<Operation, Proto.Operation, OperationGrpcService>
 {
     public const string RequestField = "operation";
 
@@ -25,13 +22,9 @@ public sealed class OperationKind : RecordKind<Operation, Proto.Operation>
 
     public override string Field => RequestField;
 
-    public override MessageDescriptor Message => Proto.Operation.Descriptor;
-
     public override string ReadScope => ArgusScopes.OperationsRead;
 
     public override string WriteScope => ArgusScopes.OperationsWrite;
-
-    public override System.Type ServiceType => typeof(OperationGrpcService);
 
     public override IReadOnlyList<System.Type> Events => [typeof(OperationOpened), typeof(OperationUpdated)];
 
@@ -40,8 +33,6 @@ public sealed class OperationKind : RecordKind<Operation, Proto.Operation>
 
     public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
         new OperationUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
-
-    public override void MapService(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<OperationGrpcService>();
 
     public override Proto.Operation ToProto(Operation record) => OperationMapping.ToProto(record);
 

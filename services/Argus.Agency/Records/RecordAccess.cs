@@ -28,8 +28,15 @@ public sealed class RecordAccess(Caller caller, IRecordShares shares)
 
     /// <summary><paramref name="record"/> as the caller may see it, or null when it may not.</summary>
     public async Task<T?> ShownAsync<T>(T record, CancellationToken cancellationToken)
-        where T : Record =>
-        await ShownAsync([record], cancellationToken) is [var shown] ? shown : null;
+        where T : Record
+    {
+        if (!CallerIsPartner)
+        {
+            return record; // the owner's Get, the hot path: no list, no share lookup
+        }
+
+        return await ShownAsync([record], cancellationToken) is [var shown] ? shown : null;
+    }
 
     /// <summary>The records the caller may see, each as it is shown to the caller.</summary>
     public async Task<IReadOnlyList<T>> ShownAsync<T>(IReadOnlyList<T> records, CancellationToken cancellationToken)

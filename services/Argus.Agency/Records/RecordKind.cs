@@ -73,18 +73,16 @@ public abstract class RecordKind
     /// <summary>Whether the named record exists (not a consultation: nothing is shown).</summary>
     public abstract Task<bool> ExistsAsync(DbContext db, RecordName name, CancellationToken cancellationToken);
 
-    /// <summary>The name, handling, version and owner's update time of a message of this kind.</summary>
+    /// <summary>The name, handling, version and owner's update time of a message of this kind (fields every record message has).</summary>
     public RecordHeader HeaderOf(IMessage record)
     {
-        var fields = Message.Fields;
-        var handling = (ProtoCommon.Handling?)fields.InDeclarationOrder().First(f => f.Name == "handling").Accessor.GetValue(record);
-        var updateTime = (Timestamp?)fields.InDeclarationOrder().First(f => f.Name == "update_time").Accessor.GetValue(record);
-        var etag = (string)fields.InDeclarationOrder().First(f => f.Name == "etag").Accessor.GetValue(record);
+        object? Field(string name) => Message.FindFieldByName(name).Accessor.GetValue(record);
+        var etag = (string)Field("etag")!;
         return new RecordHeader(
-            (string)fields.InDeclarationOrder().First(f => f.Name == "name").Accessor.GetValue(record),
+            (string)Field("name")!,
             int.Parse(etag.Trim('"'), System.Globalization.CultureInfo.InvariantCulture),
-            CommonMapping.ToDomainOrH0(handling),
-            updateTime?.ToDateTimeOffset() ?? DateTimeOffset.MinValue);
+            CommonMapping.ToDomainOrH0((ProtoCommon.Handling?)Field("handling")),
+            ((Timestamp?)Field("update_time"))?.ToDateTimeOffset() ?? DateTimeOffset.MinValue);
     }
 
     public override string ToString() => Name;
@@ -93,12 +91,24 @@ public abstract class RecordKind
 /// <summary>What every record message says of itself.</summary>
 public sealed record RecordHeader(string Name, int Version, Handling Handling, DateTimeOffset UpdateTime);
 
-/// <summary>A kind whose records are of type <typeparamref name="TRecord"/> and travel as <typeparamref name="TMessage"/>.</summary>
-public abstract class RecordKind<TRecord, TMessage> : RecordKind, IRecordQueries<TRecord>
+/// <summary>
+/// A kind whose records are of type <typeparamref name="TRecord"/>, travel as
+/// <typeparamref name="TMessage"/> and are served by <typeparamref name="TService"/>.
+/// </summary>
+public abstract class RecordKind<TRecord, TMessage, TService> : RecordKind, IRecordQueries<TRecord>
     where TRecord : Record
-    where TMessage : class, IMessage<TMessage>
+    where TMessage : class, IMessage<TMessage>, new()
+    where TService : class
 {
-    public override System.Type RecordType => typeof(TRecord);
+    private static readonly MessageDescriptor Descriptor = new TMessage().Descriptor;
+
+    public sealed override System.Type RecordType => typeof(TRecord);
+
+    public sealed override MessageDescriptor Message => Descriptor;
+
+    public sealed override System.Type ServiceType => typeof(TService);
+
+    public sealed override void MapService(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<TService>();
 
     public abstract TMessage ToProto(TRecord record);
 
@@ -124,9 +134,10 @@ public interface IRecordQueries<T>
 }
 
 /// <summary>A kind whose records belong to an operation: "operations/{operation}/{collection}/{id}".</summary>
-public abstract class OperationRecordKind<TRecord, TMessage> : RecordKind<TRecord, TMessage>
+public abstract class OperationRecordKind<TRecord, TMessage, TService> : RecordKind<TRecord, TMessage, TService>
     where TRecord : OperationRecord
-    where TMessage : class, IMessage<TMessage>
+    where TMessage : class, IMessage<TMessage>, new()
+    where TService : class
 {
     public abstract override string Collection { get; }
 

@@ -23,12 +23,13 @@ public sealed class RecordSharing(AgencyDbContext db, RecordStore store, RecordK
     public async Task<Share> ShareAsync(ShareProposal proposal, CancellationToken cancellationToken)
     {
         var record = proposal.Record;
-        if (!await store.ExistsAsync(kinds.OperationNamed(record.OperationId), cancellationToken))
+        var operation = kinds.OperationNamed(record.OperationId);
+        if (!await store.ExistsAsync(operation, cancellationToken))
         {
             throw new ResourceNotFoundException(record.OperationName);
         }
 
-        if (!await store.ExistsAsync(record, cancellationToken))
+        if (record != operation && !await store.ExistsAsync(record, cancellationToken))
         {
             throw new ResourceNotFoundException(record.ToString());
         }
