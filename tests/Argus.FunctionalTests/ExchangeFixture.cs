@@ -12,6 +12,7 @@ using Argus.Netherlands;
 using Argus.Replica.V1;
 using Argus.Testing;
 using Grpc.Core;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -68,7 +69,15 @@ public sealed class ExchangeFixture : IAsyncDisposable
             own: belgianService,
             partners: new Dictionary<string, Uri> { ["Nl"] = Netherlands.Address },
             extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", $"--Argus:Replica:Queue={ReplicaQueue}"]);
-        // Tests start from a settled replica: the start-up catch-up with the Netherlands is done.
+        // Tests start from a settled replica: its queue is bound (the queue is new to this fixture,
+        // so an event routed before the binding exists would be dropped and left to the next Sync),
+        // and the start-up catch-up with the Netherlands is done.
+        var bus = await Belgium.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        if (bus != BusHealthStatus.Healthy)
+        {
+            throw new TimeoutException($"Belgium's bus is {bus} after 30 s: its replica queue is not ready.");
+        }
+
         var until = DateTime.UtcNow.AddSeconds(30);
         while (BelgianReplica.CatchUpRounds == 0)
         {

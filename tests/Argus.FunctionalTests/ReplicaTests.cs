@@ -97,6 +97,9 @@ public sealed class ReplicaTests
         await exchange.ShareWithBelgiumAsync(operation);
         var arrest = await ArrestAsync(exchange, operation);
         await exchange.WaitForCopiesAsync(c => c.Any(x => x.Record == arrest.Name), Converge);
+        // Settled first: the operation's RecordShared (a slower listing) may still be in flight when
+        // the arrest's copy is there, and would otherwise count as applied after the snapshot.
+        await WaitUntilAsync(() => exchange.BelgianReplica.AppliedCount >= 2, "both of Belgium's events (the share and the arrest) to be applied");
         var applied = exchange.BelgianReplica.AppliedCount;
         var duplicates = exchange.BelgianReplica.DuplicateCount;
         var entries = (await exchange.BelgianLogAsync(arrest.Name)).Count;
