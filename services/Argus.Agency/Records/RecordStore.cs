@@ -24,7 +24,7 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
         var record = await RequireAsync<T>(name, cancellationToken);
         // Not shown is exactly as if it did not exist.
         var shown = await access.ShownAsync(record, cancellationToken) ?? throw new ResourceNotFoundException(name.ToString());
-        await log.ConsultedAsync(access.ReadEvent(shown.Name));
+        await log.ConsultedAsync(access.ReadEvent(record.Name));
         return shown;
     }
 
