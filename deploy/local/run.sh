@@ -96,11 +96,18 @@ register argus-nl --kind agency-service --agency nl --auth mtls --cert "$pki/arg
 register argus-be --kind agency-service --agency be --auth mtls --cert "$pki/argus-be.crt" --display-name "Belgium agency service" \
   --audience urn:argus:agency:nl --scope argus.exchange \
   --scope argus.operations.read --scope argus.searches.read --scope argus.arrests.read --scope argus.evidence.read
-register partner-demo --kind partner-system --auth mtls --cert "$pki/partner-demo.crt" --display-name "Demo partner system" \
+# Investigators' systems: each writes its own agency's records, shares them and reads partners'.
+for agency in nl be; do
+  register "investigator-$agency" --kind partner-system --agency "$agency" --auth mtls --cert "$pki/investigator-$agency.crt" \
+    --display-name "Investigation system ($agency)" --audience "urn:argus:agency:$agency" \
+    --scope argus.operations.read --scope argus.operations.write --scope argus.searches.read --scope argus.searches.write \
+    --scope argus.arrests.read --scope argus.arrests.write --scope argus.evidence.read --scope argus.evidence.write \
+    --scope argus.admin.read --scope argus.exchange
+done
+# A JIT-wide tool: acts for no agency, so it may only read, at both.
+register partner-demo --kind partner-system --auth mtls --cert "$pki/partner-demo.crt" --display-name "JIT-wide dashboard (read-only)" \
   --audience urn:argus:agency:nl --audience urn:argus:agency:be \
-  --scope argus.operations.read --scope argus.operations.write --scope argus.searches.read --scope argus.searches.write \
-  --scope argus.arrests.read --scope argus.arrests.write --scope argus.evidence.read --scope argus.evidence.write --scope argus.admin.read \
-  --scope argus.exchange
+  --scope argus.operations.read --scope argus.searches.read --scope argus.arrests.read --scope argus.evidence.read
 
 register argus-auditor --kind partner-system --auth secret --display-name "Data protection auditor" \
   --audience urn:argus:agency:nl --audience urn:argus:agency:be --scope argus.admin.read
@@ -143,7 +150,8 @@ Argus.Micro is starting (TLS everywhere; every call needs a token from the ident
   Development CA               $pki/ca.crt (client certificates and keys next to it)
   Credentials                  administrator: $ARGUS_ADMIN_CREDENTIALS (owner-only)
                                auditor (argus audit): $auditor (owner-only)
-                               argus-nl, argus-be, partner-demo: mutual TLS with $pki/<client>.crt and .key
+                               argus-nl, argus-be, investigator-nl, investigator-be, partner-demo (JIT-wide, read-only):
+                               mutual TLS with $pki/<client>.crt and .key
   Administer:  ARGUS_ADMIN_CREDENTIALS=$ARGUS_ADMIN_CREDENTIALS ARGUS_CA=$ARGUS_CA \\
                dotnet $(bin Argus.Cli argus) clients list
   Explore:     npx @bufbuild/buf curl --protocol grpc --cacert $pki/ca.crt --list-methods https://127.0.0.1:$nl_port
@@ -152,9 +160,7 @@ TXT
 
 set +e
 dotnet "$(bin Argus.Scenario Argus.Scenario)" --nl "https://127.0.0.1:$nl_port" --be "https://127.0.0.1:$be_port" \
-  --identity "$issuer" --ca "$pki/ca.crt" --client-id partner-demo --cert "$pki/partner-demo.crt" --key "$pki/partner-demo.key" \
-  --belgium-client-id argus-be --belgium-cert "$pki/argus-be.crt" --belgium-key "$pki/argus-be.key" \
-  --wait-seconds 60
+  --identity "$issuer" --pki "$pki" --wait-seconds 60
 status=$?
 # The processing logs (Art. 25) must verify: every step above left hash-chained entries.
 for agency in "nl $nl_port" "be $be_port"; do

@@ -40,7 +40,7 @@ public static class AgencyHost
         var dataDirectory = Path.GetFullPath(configuration["Argus:DataDirectory"] ?? "data", builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
 
-        builder.AddArgusDefaults();
+        builder.AddArgusDefaults(ClientCertificateTrust.FromConfiguration(configuration, builder.Environment.ContentRootPath));
         builder.AddArgusTokenAuthentication(ArgusAudiences.Agency(code));
         // EF logs every failed command as an error, including the unique violations we expect and
         // handle (idempotent retries); real failures reach RpcErrorInterceptor, which logs them.

@@ -12,7 +12,7 @@ namespace Argus.Cli;
 public sealed class DevelopmentPki
 {
     public static readonly string[] Servers = ["identity", "nl-server", "be-server"];
-    public static readonly string[] Clients = ["argus-nl", "argus-be", "partner-demo"];
+    public static readonly string[] Clients = ["argus-nl", "argus-be", "investigator-nl", "investigator-be", "partner-demo"];
 
     private readonly string directory;
     private readonly X509Certificate2 ca;

@@ -8,8 +8,8 @@ namespace Argus.Client;
 
 /// <summary>
 /// The one way Argus clients connect: TLS trusting the Argus CA, the client certificate in the
-/// handshake, a bearer token for the service's audience on every call, a default deadline, and
-/// retries of idempotent calls on Unavailable.
+/// handshake, a bearer token for the service's audience on every call, a default deadline, a
+/// request_id on every create, and retries of idempotent calls on Unavailable.
 /// </summary>
 public static class ArgusChannel
 {
@@ -23,7 +23,7 @@ public static class ArgusChannel
             MaxReceiveMessageSize = 4 * 1024 * 1024,
         };
         channel = GrpcChannel.ForAddress(address, channelOptions);
-        var invoker = channel.Intercept(new DefaultDeadlineInterceptor(options.DefaultDeadline));
+        var invoker = channel.Intercept(new DefaultDeadlineInterceptor(options.DefaultDeadline)).Intercept(new RequestIdInterceptor());
         return options.Tokens is { } tokens && options.Audience is { } audience
             ? invoker.Intercept(new BearerTokenInterceptor(tokens, audience))
             : invoker;

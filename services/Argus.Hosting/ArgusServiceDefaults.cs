@@ -8,6 +8,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using System.Security.Cryptography.X509Certificates;
+using Argus.Hosting.Security;
 
 namespace Argus.Hosting;
 
@@ -31,7 +35,8 @@ public static class ArgusServiceDefaults
             ContentRootPath = contentRoot ?? AppContext.BaseDirectory,
         });
 
-    public static IGrpcServerBuilder AddArgusDefaults(this WebApplicationBuilder builder)
+    /// <param name="clientCertificateAuthority">The CA a presented client certificate must chain to; none accepts no client certificate.</param>
+    public static IGrpcServerBuilder AddArgusDefaults(this WebApplicationBuilder builder, X509Certificate2? clientCertificateAuthority)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -42,23 +47,31 @@ public static class ArgusServiceDefaults
             kestrel.ConfigureHttpsDefaults(https =>
             {
                 https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-                // Ask every caller for its certificate, refuse none at the handshake: a token bound
-                // to a certificate is checked against it per call (CertificateBinding), and the
-                // identity server checks certificates against each client's registration.
+                // Ask every caller for its certificate; one presented must chain to our client CA.
+                // Then a token bound to a certificate is checked against it per call
+                // (CertificateBinding), and the identity server checks each client's registration.
                 https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                https.ClientCertificateValidation = (_, _, _) => true;
+                https.ClientCertificateValidation = ClientCertificateTrust.Validator(clientCertificateAuthority);
             });
         });
 
+        // grpc-dotnet logs a caller's malformed request with its stack trace (at Information and
+        // Error); CallerMistakeLog writes one short, rate-limited line instead. Its own errors
+        // (Warning and up) still show.
+        builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CallerMistakeLog>();
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddGrpcReflection();
-        return builder.Services.AddGrpc(grpc =>
+        var grpc = builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxMessageBytes;
             grpc.MaxSendMessageSize = 4 * MaxMessageBytes;
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<RpcErrorInterceptor>();
         });
+        UndecodableRequests.BindWithDecodingErrors(builder.Services);
+        return grpc;
     }
 
     public static WebApplication MapArgusDefaults(this WebApplication app)
@@ -66,6 +79,14 @@ public static class ArgusServiceDefaults
         // Health and reflection answer without a token: load balancers and operators' tools
         // (buf curl --list-methods) need them, and they disclose no records. Everything else
         // falls under the fallback policy: a valid token or nothing.
+        // A later AddGrpc would bring grpc-dotnet's own binder back, and every method would be bound twice.
+        if (app.Services.GetServices<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<ArgusServiceDefaultsMarker>>()
+            .Any(p => p.GetType().Name.StartsWith("BinderServiceMethodProvider", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException("AddGrpc was called after AddArgusDefaults: grpc-dotnet's binder is back beside UndecodableRequests'.");
+        }
+
+        app.UseMiddleware<FramingErrors>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcHealthChecksService().AllowAnonymous();
@@ -73,3 +94,6 @@ public static class ArgusServiceDefaults
         return app;
     }
 }
+
+/// <summary>Any class will do to ask which method providers are registered.</summary>
+internal sealed class ArgusServiceDefaultsMarker;

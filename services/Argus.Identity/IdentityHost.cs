@@ -30,7 +30,7 @@ public static class IdentityHost
         var keys = SigningKeyRing.LoadOrCreate(options.KeysDirectory ?? Path.Combine(dataDirectory, "keys"), options.SigningKeyGracePeriod, DateTimeOffset.UtcNow);
         var clientCa = options.ClientCaCertificatePath is { Length: > 0 } caPath ? TrustedCertificates.LoadCa(caPath) : null;
 
-        builder.AddArgusDefaults();
+        builder.AddArgusDefaults(clientCa);
         builder.AddArgusTokenAuthentication(ArgusAudiences.Identity, () => keys.SigningKeys, options.Issuer);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ClientCertificateAuthority(clientCa));
@@ -70,6 +70,8 @@ public static class IdentityHost
                     o.ClientAuthenticationMethods.Remove(ClientAuthenticationMethods.PrivateKeyJwt);
                     o.ClientAuthenticationMethods.Remove(ClientAuthenticationMethods.ClientSecretJwt);
                 });
+                // A request with no client authentication at all is invalid_client (401), RFC 6749 §5.2.
+                server.AddEventHandler(ClientAuthenticationRequired.Descriptor);
                 server.UseAspNetCore().EnableTokenEndpointPassthrough();
             });
 

@@ -20,7 +20,7 @@ namespace Argus.Scenario;
 /// arrests 30 people and seizes 28 firearms, drugs and drug labs; Belgium searches 200 premises in
 /// Antwerp and arrests 48. Every record is read back and compared with what was created.
 /// </summary>
-internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClient anonymous, AgencyClient belgiumAtNl, ScenarioSteps steps)
+internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClient anonymous, AgencyClient belgiumAtNl, JitWideTool jit, ScenarioSteps steps)
 {
     private const string OperationId = "argus";
     private static readonly DateTimeOffset ActionDay = new(2021, 3, 9, 5, 0, 0, TimeSpan.Zero);
@@ -48,6 +48,7 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated)
             {
+                Check(ex.Status.Detail.Contains("No access token", StringComparison.Ordinal), $"the refusal does not say why: \"{ex.Status.Detail}\"");
             }
         });
         await steps.RunAsync("Connectivity check NL → BE with the Dutch service's own credentials", async () =>
@@ -103,6 +104,26 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
             Check(listed.Arrests.Count == 30, $"Belgium sees {listed.Arrests.Count} of the 30 Dutch arrests");
             var one = await belgiumAtNl.Arrests.GetArrestAsync(new GetArrestRequest { Name = listed.Arrests[0].Name }, justified);
             Check(one.Arrest.Name == listed.Arrests[0].Name, "the shared arrest did not read back");
+        });
+        await steps.RunAsync("A JIT-wide tool (acting for no agency) reads at both agencies, justified in UTF-8, and may not write", async () =>
+        {
+            var justified = Justification.Of("Overzicht actiedag Rotterdam–Liège");
+            var dutchArrests = await jit.AtNl.Arrests.ListArrestsAsync(new ListArrestsRequest { Parent = $"operations/{OperationId}", PageSize = 100 }, justified);
+            var belgianArrests = await jit.AtBe.Arrests.ListArrestsAsync(new ListArrestsRequest { Parent = $"operations/{OperationId}", PageSize = 100 }, justified);
+            Check(dutchArrests.Arrests.Count == 30 && belgianArrests.Arrests.Count == 48,
+                $"the JIT-wide tool saw {dutchArrests.Arrests.Count} Dutch and {belgianArrests.Arrests.Count} Belgian arrests (30 and 48 expected)");
+            try
+            {
+                await jit.AtNl.Operations.CreateOperationAsync(new CreateOperationRequest
+                {
+                    OperationId = "jit-written",
+                    Operation = new Operation { CodeName = "Not allowed", InternalCaseNumber = "10/000001-21", LeadAgency = AgencyCode.Nl, LegalBasis = "none" },
+                });
+                Check(false, "a client acting for no agency recorded an operation");
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
+            {
+            }
         });
         await steps.RunAsync("Belgium reading without a justification is refused", async () =>
         {
@@ -511,3 +532,6 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
         return [.. results];
     }
 }
+
+/// <summary>A JIT-wide tool's connections: a client that acts for no agency, at each agency's service.</summary>
+internal sealed record JitWideTool(AgencyClient AtNl, AgencyClient AtBe);

@@ -4,44 +4,52 @@ using Argus.Scenario;
 using Grpc.Core;
 using Grpc.Health.V1;
 
-// Usage: Argus.Scenario --identity https://localhost:5100/ --ca ca.crt --client-id partner-demo
-//          --cert partner-demo.crt --key partner-demo.key [--nl https://127.0.0.1:5101] [--be https://127.0.0.1:5102] [--wait-seconds 60]
+// Usage: Argus.Scenario --identity https://localhost:5100/ --pki DIR [--nl https://127.0.0.1:5101] [--be https://127.0.0.1:5102]
+//          [--nl-client-id investigator-nl] [--be-client-id investigator-be] [--jit-client-id partner-demo]
+//          [--belgium-client-id argus-be] [--wait-seconds 60]
+// Each client's certificate and key are DIR/<client>.crt and DIR/<client>.key, the CA DIR/ca.crt.
 var nlAddress = new Uri(Option("--nl") ?? "https://127.0.0.1:5101");
 var beAddress = new Uri(Option("--be") ?? "https://127.0.0.1:5102");
 var wait = TimeSpan.FromSeconds(int.Parse(Option("--wait-seconds") ?? "0"));
-var ca = TrustedCertificates.LoadCa(Option("--ca") ?? throw new ArgumentException("--ca is required"));
-var credentials = new ClientCredentials
+var pki = Option("--pki") ?? throw new ArgumentException("--pki is required: the folder with ca.crt and each client's .crt and .key");
+var ca = TrustedCertificates.LoadCa(Path.Combine(pki, "ca.crt"));
+var tokenEndpoint = new Uri(new Uri(Option("--identity") ?? "https://localhost:5100/"), "connect/token");
+
+ClientCredentials Credentials(string option, string clientId) => new()
 {
-    TokenEndpoint = new Uri(new Uri(Option("--identity") ?? "https://localhost:5100/"), "connect/token"),
-    ClientId = Option("--client-id") ?? "partner-demo",
-    Certificate = ClientCredentials.LoadCertificate(Option("--cert") ?? throw new ArgumentException("--cert is required"), Option("--key") ?? throw new ArgumentException("--key is required")),
+    TokenEndpoint = tokenEndpoint,
+    ClientId = Option(option) ?? clientId,
+    Certificate = ClientCredentials.LoadCertificate(Path.Combine(pki, $"{Option(option) ?? clientId}.crt"), Path.Combine(pki, $"{Option(option) ?? clientId}.key")),
     CaCertificate = ca,
 };
 
-using var tokens = new AccessTokenSource(credentials);
-using var nl = AgencyClient.For(nlAddress, "nl", tokens, credentials);
-using var be = AgencyClient.For(beAddress, "be", tokens, credentials);
+// Each agency's records are kept by an investigator's client acting for that agency.
+var dutch = Credentials("--nl-client-id", "investigator-nl");
+var belgian = Credentials("--be-client-id", "investigator-be");
+using var dutchTokens = new AccessTokenSource(dutch);
+using var belgianTokens = new AccessTokenSource(belgian);
+using var nl = AgencyClient.For(nlAddress, "nl", dutchTokens, dutch);
+using var be = AgencyClient.For(beAddress, "be", belgianTokens, belgian);
 
 // Belgium's own agency service identity, reading what the Netherlands shares with it.
-var belgianCredentials = new ClientCredentials
-{
-    TokenEndpoint = credentials.TokenEndpoint,
-    ClientId = Option("--belgium-client-id") ?? "argus-be",
-    Certificate = ClientCredentials.LoadCertificate(Option("--belgium-cert") ?? throw new ArgumentException("--belgium-cert is required"),
-        Option("--belgium-key") ?? throw new ArgumentException("--belgium-key is required")),
-    CaCertificate = ca,
-};
-using var belgianTokens = new AccessTokenSource(belgianCredentials);
-using var belgiumAtNl = AgencyClient.For(nlAddress, "nl", belgianTokens, belgianCredentials);
+var belgianService = Credentials("--belgium-client-id", "argus-be");
+using var belgianServiceTokens = new AccessTokenSource(belgianService);
+using var belgiumAtNl = AgencyClient.For(nlAddress, "nl", belgianServiceTokens, belgianService);
+
+// A JIT-wide tool: acts for no agency, may only read, at both.
+var jitWide = Credentials("--jit-client-id", "partner-demo");
+using var jitTokens = new AccessTokenSource(jitWide);
+using var jitAtNl = AgencyClient.For(nlAddress, "nl", jitTokens, jitWide);
+using var jitAtBe = AgencyClient.For(beAddress, "be", jitTokens, jitWide);
 using var anonymous = new AgencyClient(nlAddress, new ArgusChannelOptions { CaCertificate = ca });
 if (!await ServingAsync(nl, "Netherlands", nlAddress) || !await ServingAsync(be, "Belgium", beAddress))
 {
     return 2;
 }
 
-Console.WriteLine($"Calling as {credentials.ClientId}, mutual TLS with {credentials.Certificate.Subject}; tokens bound to that certificate.");
+Console.WriteLine($"Calling as {dutch.ClientId} and {belgian.ClientId}, mutual TLS; tokens bound to each one's certificate.");
 var steps = new ScenarioSteps();
-var scenario = new ArgusScenario(nl, be, anonymous, belgiumAtNl, steps);
+var scenario = new ArgusScenario(nl, be, anonymous, belgiumAtNl, new JitWideTool(jitAtNl, jitAtBe), steps);
 await scenario.RunAsync();
 scenario.Summary.Print();
 Console.WriteLine();

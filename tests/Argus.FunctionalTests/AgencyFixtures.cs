@@ -8,7 +8,7 @@ namespace Argus.FunctionalTests;
 
 /// <summary>
 /// The identity server and both national services, on one database provider, with a partner
-/// client allowed every record scope at both agencies (mutual TLS, bound tokens).
+/// client per agency allowed every record scope there (mutual TLS, bound tokens).
 /// </summary>
 public abstract class AgencyFixture(DatabaseProvider provider) : IAsyncLifetime
 {
@@ -29,9 +29,11 @@ public abstract class AgencyFixture(DatabaseProvider provider) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Identity = await RunningIdentity.StartAsync(provider);
-        var tester = await Identity.RegisterAsync("functional-tester", [ArgusAudiences.Agency("nl"), ArgusAudiences.Agency("be")], RecordScopes);
-        Netherlands = await RunningAgency.StartAsync(new DutchJurisdiction(), provider, Identity, tester);
-        Belgium = await RunningAgency.StartAsync(new BelgianJurisdiction(), provider, Identity, tester);
+        // Each agency's records are written by a client acting for that agency.
+        var dutchTester = await Identity.RegisterAsync("functional-tester-nl", [ArgusAudiences.Agency("nl")], RecordScopes, agency: "nl");
+        var belgianTester = await Identity.RegisterAsync("functional-tester-be", [ArgusAudiences.Agency("be")], RecordScopes, agency: "be");
+        Netherlands = await RunningAgency.StartAsync(new DutchJurisdiction(), provider, Identity, dutchTester);
+        Belgium = await RunningAgency.StartAsync(new BelgianJurisdiction(), provider, Identity, belgianTester);
     }
 
     public async Task DisposeAsync()

@@ -60,6 +60,20 @@ public abstract class ProcessingLogTests(DatabaseProvider provider) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_justification_beyond_ASCII_travels_as_UTF8_and_is_logged_as_written()
+    {
+        var arrest = await CreateArrestAsync();
+        const string reason = "Huiszoeking Liège, dossier «2021/113» — verzoek onderzoeksrechter";
+
+        await nl.Client.Arrests.GetArrestAsync(new GetArrestRequest { Name = arrest.Name }, Argus.Client.Justification.Of(reason));
+        var malformed = await Assert.ThrowsAsync<RpcException>(() => nl.Client.Arrests.GetArrestAsync(new GetArrestRequest { Name = arrest.Name },
+            new Metadata { { "x-argus-justification-bin", new byte[] { 0x4c, 0x69, 0xc3, 0x28 } } }).ResponseAsync);
+
+        Assert.Equal(reason, (await EntriesAsync(arrest.Name))[1].Justification);
+        Assert.Equal(["x-argus-justification-bin"], Records.ViolatedFields(malformed));
+    }
+
+    [Fact]
     public async Task The_chain_verifies_after_many_concurrent_consultations()
     {
         var arrest = await CreateArrestAsync();

@@ -80,14 +80,18 @@ public sealed class RunningIdentity : IAsyncDisposable
     /// Registers a client through the admin API. Mutual TLS clients get a fresh certificate from the
     /// test CA; secret clients get the secret the server generated.
     /// </summary>
+    /// <param name="agency">The agency the client acts for; null: the agency of its one agency audience, if it has exactly one; "": none (a JIT-wide client).</param>
     public async Task<ClientCredentials> RegisterAsync(string clientId, IEnumerable<string> audiences, IEnumerable<string> scopes, bool mutualTls = true,
         ClientKind kind = ClientKind.PartnerSystem, string? agency = null)
     {
+        audiences = audiences.ToList();
+        const string agencyAudience = "urn:argus:agency:";
+        var agencies = audiences.Where(a => a.StartsWith(agencyAudience, StringComparison.Ordinal)).ToList();
         var request = new CreateClientRequest
         {
             ClientId = clientId,
             Kind = kind,
-            Agency = agency ?? "",
+            Agency = agency ?? (agencies.Count == 1 && kind != ClientKind.Administrator ? agencies[0][agencyAudience.Length..] : ""),
             AuthenticationMethod = mutualTls ? AuthenticationMethod.MutualTls : AuthenticationMethod.ClientSecret,
         };
         request.Audiences.AddRange(audiences);

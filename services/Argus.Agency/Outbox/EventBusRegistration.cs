@@ -24,6 +24,14 @@ public static class EventBusRegistration
 
         services.AddMassTransit(bus =>
         {
+            // A broker that is down makes the service degraded, not unavailable: it serves, and the
+            // outbox keeps the events until the broker is back (gRPC health reports SERVING for
+            // Degraded, NOT_SERVING only for Unhealthy).
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = "bus";
+                health.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded;
+            });
             consumers(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

@@ -27,6 +27,13 @@ public sealed class OutboxMessage
     /// <summary>The agency the event is for ("nl", "be"): the RabbitMQ routing key.</summary>
     public string RoutingKey { get; set; } = "";
 
+    /// <summary>
+    /// The event's place among the events of its routing key only: 1, 2, 3… — the Sync cursor that
+    /// agency sees, which says nothing of what was not meant for it. Null until the feed has
+    /// numbered it (Sharing/SyncFeed, in the order the rows became visible).
+    /// </summary>
+    public long? RoutePosition { get; set; }
+
     public DateTimeOffset CreateTime { get; set; }
 
     /// <summary>When the broker confirmed it; null while it is still to be published.</summary>
@@ -69,5 +76,6 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         outbox.HasIndex(x => x.PublishTime);
         outbox.Property(x => x.Type).HasMaxLength(100);
         outbox.Property(x => x.RoutingKey).HasMaxLength(16);
+        outbox.HasIndex(x => new { x.RoutingKey, x.RoutePosition }).IsUnique();
     }
 }

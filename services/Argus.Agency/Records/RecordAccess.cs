@@ -17,12 +17,13 @@ public sealed class RecordAccess(Caller caller, IRecordShares shares)
 {
     public bool CallerIsPartner => caller.IsPartner;
 
-    /// <summary>Refuses an unjustified consultation by a partner.</summary>
+    /// <summary>Refuses an unjustified consultation by anyone who does not act for this agency (a partner, a JIT-wide tool).</summary>
     public void RequireJustifiedRead()
     {
-        if (CallerIsPartner && caller.Justification.Trim().Length == 0)
+        if (!caller.ActsForThisAgency && caller.Justification.Trim().Length == 0)
         {
-            throw FieldErrors.Invalid(Caller.JustificationHeader, "is required: a partner agency states why it consults each record.");
+            throw FieldErrors.Invalid(Caller.JustificationHeader,
+                $"is required (or {Caller.JustificationBinaryHeader} for text beyond ASCII): whoever does not act for this agency states why it consults each record.");
         }
     }
 

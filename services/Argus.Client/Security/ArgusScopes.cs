@@ -21,10 +21,13 @@ public static class ArgusScopes
     /// <summary>Observers: read client credentials, audit trails, connectivity.</summary>
     public const string AdminRead = "argus.admin.read";
 
+    /// <summary>JIT-wide administration: manage clients of both agencies and clients that act for no agency.</summary>
+    public const string AdminJit = "argus.admin.jit";
+
     public static readonly IReadOnlyList<string> All =
     [
         OperationsRead, OperationsWrite, SearchesRead, SearchesWrite, ArrestsRead, ArrestsWrite,
-        EvidenceRead, EvidenceWrite, Exchange, Admin, AdminRead,
+        EvidenceRead, EvidenceWrite, Exchange, Admin, AdminRead, AdminJit,
     ];
 }
 

@@ -11,15 +11,18 @@ public sealed class InvalidInputException(IReadOnlyList<BadRequest.Types.FieldVi
 {
     public IReadOnlyList<BadRequest.Types.FieldViolation> Violations { get; } = violations;
 
+    // The message names the first few; the BadRequest detail lists more (RpcErrorInterceptor bounds both).
     private static string Describe(IReadOnlyList<BadRequest.Types.FieldViolation> violations) =>
         violations.Count == 1
-            ? $"{violations[0].Field}: {violations[0].Description}"
-            : $"{violations.Count} invalid fields: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"));
+            ? $"{BoundedText.Shorten(violations[0].Field, 100)}: {violations[0].Description}"
+            : $"{violations.Count} invalid fields: "
+              + string.Join("; ", violations.Take(3).Select(v => $"{BoundedText.Shorten(v.Field, 100)}: {v.Description}"))
+              + (violations.Count > 3 ? $"; and {violations.Count - 3} more" : "");
 }
 
 /// <summary>NotFound: no such resource, or none the caller may know of.</summary>
 public sealed class ResourceNotFoundException(string resourceName)
-    : Exception($"{resourceName} was not found.")
+    : Exception($"{BoundedText.Shorten(resourceName, 200)} was not found.")
 {
     public string ResourceName { get; } = resourceName;
 }

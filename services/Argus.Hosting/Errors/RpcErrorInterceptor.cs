@@ -44,11 +44,9 @@ public sealed partial class RpcErrorInterceptor(ILogger<RpcErrorInterceptor> log
         switch (ex)
         {
             case InvalidInputException invalid:
-                var badRequest = new BadRequest();
-                badRequest.FieldViolations.AddRange(invalid.Violations);
-                return Rich(Code.InvalidArgument, invalid.Message, badRequest);
+                return Rich(Code.InvalidArgument, invalid.Message, Bounded(invalid.Violations));
             case ResourceNotFoundException notFound:
-                return Rich(Code.NotFound, notFound.Message, new ResourceInfo { ResourceName = notFound.ResourceName });
+                return Rich(Code.NotFound, notFound.Message, new ResourceInfo { ResourceName = BoundedText.Shorten(notFound.ResourceName, 200) });
             case ResourceAlreadyExistsException exists:
                 return Rich(Code.AlreadyExists, exists.Message);
             case ConcurrentChangeException changed:
@@ -67,9 +65,43 @@ public sealed partial class RpcErrorInterceptor(ILogger<RpcErrorInterceptor> log
         }
     }
 
+    /// <summary>
+    /// The first violations, as many as fit in <see cref="BoundedText.MaxViolationsLength"/> and at
+    /// most <see cref="BoundedText.MaxViolations"/>, and one more entry counting the rest.
+    /// </summary>
+    public static BadRequest Bounded(IReadOnlyList<BadRequest.Types.FieldViolation> violations)
+    {
+        var badRequest = new BadRequest();
+        var length = 0;
+        foreach (var violation in violations)
+        {
+            var field = BoundedText.Shorten(violation.Field, 100);
+            var description = BoundedText.Shorten(violation.Description, 200);
+            length += field.Length + description.Length;
+            if (badRequest.FieldViolations.Count == BoundedText.MaxViolations || length > BoundedText.MaxViolationsLength)
+            {
+                break;
+            }
+
+            badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+        }
+
+        if (badRequest.FieldViolations.Count < violations.Count)
+        {
+            var rest = violations.Count - badRequest.FieldViolations.Count;
+            badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation
+            {
+                Field = "",
+                Description = $"and {rest:N0} more violation{(rest == 1 ? "" : "s")} not listed.",
+            });
+        }
+
+        return badRequest;
+    }
+
     private static RpcException Rich(Code code, string message, params Google.Protobuf.IMessage[] details)
     {
-        var status = new Google.Rpc.Status { Code = (int)code, Message = message };
+        var status = new Google.Rpc.Status { Code = (int)code, Message = BoundedText.Shorten(message, BoundedText.MaxMessageLength) };
         foreach (var detail in details)
         {
             status.Details.Add(Any.Pack(detail));

@@ -103,3 +103,6 @@ public static class CertificateBinding
             : "the token is bound to another client certificate than the connection's";
     }
 }
+
+/// <summary>A token whose certificate binding does not hold on this connection; the message says how.</summary>
+public sealed class CertificateBindingException(string message) : Exception(message);

@@ -1,6 +1,7 @@
 using Argus.Client.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,7 +83,7 @@ public static class TokenAuthentication
                     {
                         if (CertificateBinding.Check(principal, context.HttpContext) is { } problem)
                         {
-                            context.Fail(problem);
+                            context.Fail(new CertificateBindingException(problem));
                         }
                         else
                         {
@@ -97,7 +98,7 @@ public static class TokenAuthentication
                 {
                     if (CertificateBinding.Check(context.Principal!, context.HttpContext) is { } problem)
                     {
-                        context.Fail(problem);
+                        context.Fail(new CertificateBindingException(problem));
                     }
                     else if (BearerToken(context.Request) is { } token)
                     {
@@ -115,9 +116,11 @@ public static class TokenAuthentication
             authorization.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
             foreach (var scope in ArgusScopes.All)
             {
-                authorization.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => context.User.HasScope(scope)));
+                authorization.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scope)));
             }
         });
+        builder.Services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler>(new TokenRefusals(audience));
     }
 
     private static string? BearerToken(Microsoft.AspNetCore.Http.HttpRequest request)

@@ -1,38 +1,52 @@
 using System.Globalization;
-using System.Security.Claims;
 using Argus.Client.Security;
 using Argus.Hosting.Errors;
 using Argus.Identity.Clients;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Logging;
 using Proto = Argus.Identity.V1;
 
 namespace Argus.Identity.Admin;
 
-/// <summary>The administration API: thin mapping onto <see cref="ClientRegistry"/>. The actor is the calling administrator's client id.</summary>
-internal sealed class ClientAdminGrpcService(ClientRegistry registry) : Proto.ClientAdminService.ClientAdminServiceBase
+/// <summary>
+/// The administration API: thin mapping onto <see cref="ClientRegistry"/>. The actor is the calling
+/// administrator's client id; <see cref="AdministratorAuthority"/> says which clients it administers.
+/// A change only a JIT-wide administrator could make is also logged, at Warning.
+/// </summary>
+internal sealed partial class ClientAdminGrpcService(ClientRegistry registry, ILogger<ClientAdminGrpcService> logger) : Proto.ClientAdminService.ClientAdminServiceBase
 {
     private const int DefaultPageSize = 100;
 
     [Authorize(ArgusScopes.Admin)]
     public override async Task<Proto.CreateClientResponse> CreateClient(Proto.CreateClientRequest request, ServerCallContext context)
     {
+        var authority = Authority(context);
+        var agency = authority.AgencyForNewClient(request.Agency);
+        authority.CheckGrant(request.Scopes);
         var (client, secret) = await registry.CreateAsync(
             new NewClient(request.ClientId, request.DisplayName, AdminMapping.ToDomain(request.Kind), AdminMapping.ToDomain(request.AuthenticationMethod),
-                request.Audiences, request.Scopes, request.CertificatesPem, request.Agency),
-            Actor(context), context.CancellationToken);
+                request.Audiences, request.Scopes, request.CertificatesPem, agency),
+            authority.Actor, context.CancellationToken);
+        LogIfJitWide(authority, "created", client);
         return new() { Client = AdminMapping.ToProto(client), ClientSecret = secret ?? "" };
     }
 
     [Authorize(ArgusScopes.AdminRead)]
-    public override async Task<Proto.GetClientResponse> GetClient(Proto.GetClientRequest request, ServerCallContext context) =>
-        new() { Client = AdminMapping.ToProto(await registry.GetAsync(ClientId(request.Name, "name"), context.CancellationToken)) };
+    public override async Task<Proto.GetClientResponse> GetClient(Proto.GetClientRequest request, ServerCallContext context)
+    {
+        var (_, client) = await ManagedAsync(request.Name, "name", context);
+        return new() { Client = AdminMapping.ToProto(client) };
+    }
 
     [Authorize(ArgusScopes.AdminRead)]
     public override async Task<Proto.ListClientsResponse> ListClients(Proto.ListClientsRequest request, ServerCallContext context)
     {
+        var authority = Authority(context);
         var (size, offset) = Page(request.PageSize, request.PageToken);
-        var (clients, next) = await registry.ListAsync(size, (int)offset, context.CancellationToken);
+        // An agency administrator sees its agency's clients only.
+        Func<ClientView, bool>? filter = authority.JitWide ? null : authority.CanManage;
+        var (clients, next) = await registry.ListAsync(size, (int)offset, filter, context.CancellationToken);
         var response = new Proto.ListClientsResponse { NextPageToken = next?.ToString(CultureInfo.InvariantCulture) ?? "" };
         response.Clients.AddRange(clients.Select(AdminMapping.ToProto));
         return response;
@@ -51,62 +65,131 @@ internal sealed class ClientAdminGrpcService(ClientRegistry registry) : Proto.Cl
         }
 
         errors.ThrowIfAny();
-        var client = await registry.UpdateAsync(ClientId(change.Name, "client.name"),
+        var (authority, before) = await ManagedAsync(change.Name, "client.name", context);
+        var scopes = paths.Contains("scopes") ? change.Scopes : null;
+        if (scopes is not null)
+        {
+            authority.CheckGrant(scopes);
+        }
+
+        var client = await registry.UpdateAsync(before.ClientId,
             paths.Contains("display_name") ? change.DisplayName : null,
             paths.Contains("audiences") ? change.Audiences : null,
-            paths.Contains("scopes") ? change.Scopes : null,
-            Actor(context), context.CancellationToken);
+            scopes,
+            authority.Actor, context.CancellationToken);
+        LogIfJitWide(authority, "updated", before, client);
         return new() { Client = AdminMapping.ToProto(client) };
     }
 
     [Authorize(ArgusScopes.Admin)]
     public override async Task<Proto.RotateClientSecretResponse> RotateClientSecret(Proto.RotateClientSecretRequest request, ServerCallContext context)
     {
-        var (client, secret) = await registry.RotateSecretAsync(ClientId(request.Name, "name"), Actor(context), context.CancellationToken);
+        var (authority, before) = await ManagedAsync(request.Name, "name", context);
+        var (client, secret) = await registry.RotateSecretAsync(before.ClientId, authority.Actor, context.CancellationToken);
+        LogIfJitWide(authority, "rotated the secret of", before);
         return new() { Client = AdminMapping.ToProto(client), ClientSecret = secret };
     }
 
     [Authorize(ArgusScopes.Admin)]
-    public override async Task<Proto.AddClientCertificateResponse> AddClientCertificate(Proto.AddClientCertificateRequest request, ServerCallContext context) =>
-        new() { Client = AdminMapping.ToProto(await registry.AddCertificateAsync(ClientId(request.Name, "name"), request.CertificatePem, Actor(context), context.CancellationToken)) };
+    public override async Task<Proto.AddClientCertificateResponse> AddClientCertificate(Proto.AddClientCertificateRequest request, ServerCallContext context)
+    {
+        var (authority, before) = await ManagedAsync(request.Name, "name", context);
+        var client = await registry.AddCertificateAsync(before.ClientId, request.CertificatePem, authority.Actor, context.CancellationToken);
+        LogIfJitWide(authority, "added a certificate to", before);
+        return new() { Client = AdminMapping.ToProto(client) };
+    }
 
     [Authorize(ArgusScopes.Admin)]
-    public override async Task<Proto.RemoveClientCertificateResponse> RemoveClientCertificate(Proto.RemoveClientCertificateRequest request, ServerCallContext context) =>
-        new() { Client = AdminMapping.ToProto(await registry.RemoveCertificateAsync(ClientId(request.Name, "name"), request.Sha256Thumbprint, Actor(context), context.CancellationToken)) };
+    public override async Task<Proto.RemoveClientCertificateResponse> RemoveClientCertificate(Proto.RemoveClientCertificateRequest request, ServerCallContext context)
+    {
+        var (authority, before) = await ManagedAsync(request.Name, "name", context);
+        var client = await registry.RemoveCertificateAsync(before.ClientId, request.Sha256Thumbprint, authority.Actor, context.CancellationToken);
+        LogIfJitWide(authority, "removed a certificate from", before);
+        return new() { Client = AdminMapping.ToProto(client) };
+    }
 
     [Authorize(ArgusScopes.Admin)]
-    public override async Task<Proto.DisableClientResponse> DisableClient(Proto.DisableClientRequest request, ServerCallContext context) =>
-        new() { Client = AdminMapping.ToProto(await registry.SetDisabledAsync(ClientId(request.Name, "name"), true, Actor(context), context.CancellationToken)) };
+    public override async Task<Proto.DisableClientResponse> DisableClient(Proto.DisableClientRequest request, ServerCallContext context)
+    {
+        var (authority, before) = await ManagedAsync(request.Name, "name", context);
+        var client = await registry.SetDisabledAsync(before.ClientId, true, authority.Actor, context.CancellationToken);
+        LogIfJitWide(authority, "disabled", before);
+        return new() { Client = AdminMapping.ToProto(client) };
+    }
 
     [Authorize(ArgusScopes.Admin)]
-    public override async Task<Proto.EnableClientResponse> EnableClient(Proto.EnableClientRequest request, ServerCallContext context) =>
-        new() { Client = AdminMapping.ToProto(await registry.SetDisabledAsync(ClientId(request.Name, "name"), false, Actor(context), context.CancellationToken)) };
+    public override async Task<Proto.EnableClientResponse> EnableClient(Proto.EnableClientRequest request, ServerCallContext context)
+    {
+        var (authority, before) = await ManagedAsync(request.Name, "name", context);
+        var client = await registry.SetDisabledAsync(before.ClientId, false, authority.Actor, context.CancellationToken);
+        LogIfJitWide(authority, "enabled", before);
+        return new() { Client = AdminMapping.ToProto(client) };
+    }
 
     [Authorize(ArgusScopes.Admin)]
     public override async Task<Proto.DeleteClientResponse> DeleteClient(Proto.DeleteClientRequest request, ServerCallContext context)
     {
-        var clientId = ClientId(request.Name, "name");
-        if (clientId == Actor(context))
+        var authority = Authority(context);
+        if (ClientId(request.Name, "name") == authority.Actor)
         {
             throw new PreconditionFailedException("An administrator cannot delete its own client; use another administrator.");
         }
 
-        await registry.DeleteAsync(clientId, Actor(context), context.CancellationToken);
+        var (_, before) = await ManagedAsync(request.Name, "name", context);
+        await registry.DeleteAsync(before.ClientId, authority.Actor, context.CancellationToken);
+        LogIfJitWide(authority, "deleted", before);
         return new();
     }
 
     [Authorize(ArgusScopes.AdminRead)]
     public override async Task<Proto.ListAdminEventsResponse> ListAdminEvents(Proto.ListAdminEventsRequest request, ServerCallContext context)
     {
+        var authority = Authority(context);
         var (size, before) = Page(request.PageSize, request.PageToken);
+        if (!authority.JitWide)
+        {
+            ClientView? target = null;
+            if (request.Target.Length > 0)
+            {
+                try
+                {
+                    target = await registry.GetAsync(ClientId(request.Target, "target"), context.CancellationToken);
+                }
+                catch (ResourceNotFoundException)
+                {
+                }
+            }
+
+            authority.CheckTrail(request.Target, target);
+        }
+
         var (events, next) = await registry.ListEventsAsync(request.Target, size, before, context.CancellationToken);
         var response = new Proto.ListAdminEventsResponse { NextPageToken = next?.ToString(CultureInfo.InvariantCulture) ?? "" };
         response.Events.AddRange(events.Select(AdminMapping.ToProto));
         return response;
     }
 
-    private static string Actor(ServerCallContext context) =>
-        context.GetHttpContext().User.FindFirstValue("sub") ?? throw new AccessDeniedException("The token names no client.");
+    private static AdministratorAuthority Authority(ServerCallContext context) => AdministratorAuthority.For(context.GetHttpContext().User);
+
+    /// <summary>The caller's authority and the client <paramref name="name"/>, which it must administer.</summary>
+    private async Task<(AdministratorAuthority Authority, ClientView Client)> ManagedAsync(string name, string field, ServerCallContext context)
+    {
+        var authority = Authority(context);
+        var client = await registry.GetAsync(ClientId(name, field), context.CancellationToken);
+        authority.Check(client);
+        return (authority, client);
+    }
+
+    private void LogIfJitWide(AdministratorAuthority authority, string action, ClientView before, ClientView? after = null)
+    {
+        if (authority.NeedsJitWide(before) || (after is not null && authority.NeedsJitWide(after)))
+        {
+            LogJitWide(logger, authority.Actor, action, before.Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "JIT-wide administrator {Actor} {Action} {Target}")]
+    private static partial void LogJitWide(ILogger logger, string actor, string action, string target);
 
     private static string ClientId(string name, string field) =>
         name.StartsWith("clients/", StringComparison.Ordinal) && name.Length > "clients/".Length

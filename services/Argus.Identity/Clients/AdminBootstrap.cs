@@ -5,9 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Argus.Identity.Clients;
 
 /// <summary>
-/// The first administrator, so that someone can register the others. Its secret comes from
+/// The first administrator, so that someone can register the others. It is JIT-wide
+/// (argus.admin.jit): it registers the administrators of both agencies. Its secret comes from
 /// configuration (Identity:BootstrapAdminSecret) or is generated and written once, readable by the
-/// owner only, to the data folder.
+/// owner only, to the data folder. One created before argus.admin.jit existed gets it at start-up,
+/// through the registry and so in the trail, with the actor "system".
 /// </summary>
 internal static partial class AdminBootstrap
 {
@@ -15,18 +17,29 @@ internal static partial class AdminBootstrap
 
     public static async Task EnsureAsync(ClientRegistry registry, IdentityOptions options, string dataDirectory, ILogger logger, CancellationToken cancellationToken)
     {
+        ClientView? existing = null;
         try
         {
-            await registry.GetAsync(options.BootstrapAdminClientId, cancellationToken);
-            return;
+            existing = await registry.GetAsync(options.BootstrapAdminClientId, cancellationToken);
         }
         catch (Hosting.Errors.ResourceNotFoundException)
         {
         }
 
+        if (existing is not null)
+        {
+            if (existing.Kind == ClientKind.Administrator && !existing.Scopes.Contains(ArgusScopes.AdminJit))
+            {
+                await registry.UpdateAsync(existing.ClientId, displayName: null, audiences: null, [.. existing.Scopes, ArgusScopes.AdminJit], "system", cancellationToken);
+                LogMadeJitWide(logger, existing.ClientId);
+            }
+
+            return;
+        }
+
         var (admin, secret) = await registry.CreateAsync(
             new NewClient(options.BootstrapAdminClientId, "Bootstrap administrator", ClientKind.Administrator, AuthenticationMethod.ClientSecret,
-                [ArgusAudiences.Identity], [ArgusScopes.Admin, ArgusScopes.AdminRead], []),
+                [ArgusAudiences.Identity], [ArgusScopes.Admin, ArgusScopes.AdminRead, ArgusScopes.AdminJit], []),
             "system", cancellationToken);
         if (options.BootstrapAdminSecret is { Length: > 0 } configured)
         {
@@ -60,4 +73,7 @@ internal static partial class AdminBootstrap
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the first administrator {ClientId} with the configured secret.")]
     private static partial void LogConfigured(ILogger logger, string clientId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The first administrator {ClientId} now holds argus.admin.jit: it administers the clients of every agency.")]
+    private static partial void LogMadeJitWide(ILogger logger, string clientId);
 }

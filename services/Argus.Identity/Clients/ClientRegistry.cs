@@ -27,6 +27,12 @@ public sealed partial class ClientRegistry(
     ClientCertificateAuthority authority,
     TimeProvider clock)
 {
+    /// <summary>What a client that acts for no agency and is no administrator (a JIT-wide tool) may hold: reads only.</summary>
+    public static readonly IReadOnlyList<string> JitWideToolScopes =
+    [
+        ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead, ArgusScopes.AdminRead,
+    ];
+
     public async Task<(ClientView Client, string? Secret)> CreateAsync(NewClient request, string actor, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -34,8 +40,8 @@ public sealed partial class ClientRegistry(
         errors.Check(request.Kind is not null, "kind", "is required.");
         errors.Check(request.Authentication is not null, "authentication_method", "is required.");
         errors.Check(request.DisplayName.Length <= 200, "display_name", "is longer than 200 characters.");
-        CheckAudiencesAndScopes(request.Audiences, request.Scopes, errors);
         var agency = request.Agency is { Length: > 0 } code ? code : null;
+        CheckAudiencesAndScopes(request.Audiences, request.Scopes, agency, request.Kind, errors);
         var agencies = options.Value.Audiences.Where(a => a.StartsWith("urn:argus:agency:", StringComparison.Ordinal)).Select(a => a["urn:argus:agency:".Length..]).ToList();
         errors.Check(agency is null || agencies.Contains(agency), "agency", $"must be one of {string.Join(", ", agencies)}.");
         errors.Check(agency is not null || request.Kind != ClientKind.AgencyService, "agency", "is required for an agency service: the agency it acts for.");
@@ -89,14 +95,33 @@ public sealed partial class ClientRegistry(
         return View(descriptor, profile);
     }
 
-    public async Task<(IReadOnlyList<ClientView> Clients, int? Next)> ListAsync(int pageSize, int offset, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of clients. Without <paramref name="filter"/> the store pages; with one, every client
+    /// is read and those it keeps are paged here (the client table is small), so offsets count
+    /// kept clients only.
+    /// </summary>
+    public async Task<(IReadOnlyList<ClientView> Clients, int? Next)> ListAsync(int pageSize, int offset, Func<ClientView, bool>? filter, CancellationToken cancellationToken)
     {
         var page = new List<ClientView>();
-        await foreach (var application in applications.ListAsync(pageSize + 1, offset, cancellationToken))
+        var kept = 0;
+        var source = filter is null
+            ? applications.ListAsync(pageSize + 1, offset, cancellationToken)
+            : applications.ListAsync((int?)null, (int?)null, cancellationToken);
+        await foreach (var application in source)
         {
             var descriptor = new OpenIddictApplicationDescriptor();
             await applications.PopulateAsync(descriptor, application, cancellationToken);
-            page.Add(View(descriptor, ClientProfile.From(descriptor.Properties)));
+            var view = View(descriptor, ClientProfile.From(descriptor.Properties));
+            if (filter is not null && (!filter(view) || kept++ < offset))
+            {
+                continue;
+            }
+
+            page.Add(view);
+            if (page.Count > pageSize)
+            {
+                break;
+            }
         }
 
         return page.Count > pageSize ? (page[..pageSize], offset + pageSize) : (page, null);
@@ -107,7 +132,7 @@ public sealed partial class ClientRegistry(
         {
             var errors = new FieldErrors();
             var current = View(descriptor, profile);
-            CheckAudiencesAndScopes(audiences ?? current.Audiences, scopes ?? current.Scopes, errors);
+            CheckAudiencesAndScopes(audiences ?? current.Audiences, scopes ?? current.Scopes, profile.Agency, profile.Kind, errors);
             errors.Check(displayName is null || displayName.Length is > 0 and <= 200, "client.display_name", "must be 1 to 200 characters.");
             errors.ThrowIfAny();
             descriptor.DisplayName = displayName ?? descriptor.DisplayName;
@@ -229,7 +254,7 @@ public sealed partial class ClientRegistry(
             AfterJson = after is null ? null : JsonSerializer.Serialize(after, ClientProfile.Json),
         });
 
-    private void CheckAudiencesAndScopes(IReadOnlyList<string> audiences, IReadOnlyList<string> scopes, FieldErrors errors)
+    private void CheckAudiencesAndScopes(IReadOnlyList<string> audiences, IReadOnlyList<string> scopes, string? agency, ClientKind? kind, FieldErrors errors)
     {
         errors.Check(audiences.Count > 0, "audiences", "needs at least one audience, e.g. \"urn:argus:agency:nl\".");
         foreach (var audience in audiences.Where(a => !options.Value.Audiences.Contains(a)))
@@ -241,6 +266,17 @@ public sealed partial class ClientRegistry(
         foreach (var scope in scopes.Where(s => !ArgusScopes.All.Contains(s)))
         {
             errors.Add("scopes", $"\"{scope}\" is not an Argus scope: {string.Join(", ", ArgusScopes.All)}.");
+        }
+
+        // A partner system that acts for no agency is a JIT-wide tool (a dashboard): it reads, it
+        // never changes records nor exchanges them. (An agency service must name its agency anyway;
+        // an administrator's rights are its admin scopes.)
+        if (agency is null && kind == ClientKind.PartnerSystem)
+        {
+            foreach (var scope in scopes.Where(s => ArgusScopes.All.Contains(s) && !JitWideToolScopes.Contains(s)))
+            {
+                errors.Add("scopes", $"\"{scope}\" needs an agency: a client that acts for none may hold only {string.Join(", ", JitWideToolScopes)}.");
+            }
         }
     }
 

@@ -172,7 +172,9 @@ public sealed class ClientAdministrationTests(ShortGraceIdentity fixture) : ICla
     [Fact]
     public async Task Observers_may_read_but_not_change_and_partners_may_do_neither()
     {
-        var observer = await Identity.RegisterAsync(NewClientId("observer"), [ArgusAudiences.Identity], [ArgusScopes.AdminRead], mutualTls: false, ClientKind.Administrator);
+        // An observer of the Dutch agency: an administrator that acts for no agency and is not JIT-wide administers nothing.
+        var observer = await Identity.RegisterAsync(NewClientId("observer"), [ArgusAudiences.Identity], [ArgusScopes.AdminRead], mutualTls: false, ClientKind.Administrator,
+            agency: "nl");
         using var tokens = new AccessTokenSource(observer);
         using var admin = new Argus.Client.IdentityAdminClient(Identity.Issuer, tokens, observer);
 

@@ -118,6 +118,28 @@ public abstract class SharingTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.True(caughtUp[0].Cursor > cursor);
     }
 
+    [Fact]
+    public async Task A_partners_sync_cursors_count_its_own_events_only()
+    {
+        // Much happens here that is not shared: the partner's cursors must not show how much.
+        for (var i = 0; i < 3; i++)
+        {
+            await TwoArrestsAsync();
+        }
+
+        var (operation, _, _) = await TwoArrestsAsync();
+        await ShareAsync(operation, HandlingCode.H2);
+        await nl.Client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = operation, Arrest = Records.Arrest(Records.DutchSuspect()) });
+        await TwoArrestsAsync();
+        await nl.Client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = operation, Arrest = Records.Arrest(Records.DutchSuspect()) });
+
+        var events = await SyncAsync(0);
+
+        Assert.Equal(["argus.record-shared", "argus.arrest-recorded", "argus.arrest-recorded"], events.Select(e => e.Event));
+        Assert.Equal([1L, 2L, 3L], events.Select(e => e.Cursor));
+        Assert.Equal([3L], (await SyncAsync(2)).Select(e => e.Cursor));
+    }
+
     private async Task<List<SyncResponse>> SyncAsync(long after)
     {
         using var call = belgium.Exchange.Sync(new SyncRequest { AfterCursor = after });

@@ -41,7 +41,7 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
     public async Task No_token_is_unauthenticated()
     {
         using var anonymous = fixture.Netherlands.Anonymous();
-        Assert.Equal(StatusCode.Unauthenticated, await StatusOfGetAsync(anonymous, headers: null));
+        await AssertRefusedAsync(anonymous, headers: null, StatusCode.Unauthenticated, "No access token");
     }
 
     [Theory]
@@ -51,7 +51,8 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
     public async Task A_malformed_token_is_unauthenticated(string authorization)
     {
         using var anonymous = fixture.Netherlands.Anonymous();
-        Assert.Equal(StatusCode.Unauthenticated, await StatusOfGetAsync(anonymous, new Metadata { { "Authorization", authorization } }));
+        var refused = await AssertRefusedAsync(anonymous, new Metadata { { "Authorization", authorization } }, StatusCode.Unauthenticated, "");
+        Assert.Matches("^(No access token|The access token|The token)", refused.Status.Detail);
     }
 
     [Fact]
@@ -63,6 +64,8 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
         var refused = await Assert.ThrowsAsync<RpcException>(() => client.Arrests.GetArrestAsync(new GetArrestRequest { Name = fixture.ArrestName }).ResponseAsync);
 
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Contains($"lacks the scope {ArgusScopes.ArrestsRead}", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal($"Bearer error=\"insufficient_scope\", scope=\"{ArgusScopes.ArrestsRead}\"", refused.Trailers.GetValue("www-authenticate"));
     }
 
     [Fact]
@@ -72,7 +75,7 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
         var token = await tokens.GetTokenAsync(ArgusAudiences.Agency("be"));
         using var client = fixture.Netherlands.Anonymous(fixture.BelgiumOnly.Certificate);
 
-        Assert.Equal(StatusCode.Unauthenticated, await StatusOfGetAsync(client, Bearer(token)));
+        await AssertRefusedAsync(client, Bearer(token), StatusCode.Unauthenticated, "its audience must include urn:argus:agency:nl");
     }
 
     [Fact]
@@ -93,7 +96,7 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
         var token = await tokens.GetTokenAsync(Nl);
         using var withoutCertificate = fixture.Netherlands.Anonymous();
 
-        Assert.Equal(StatusCode.Unauthenticated, await StatusOfGetAsync(withoutCertificate, Bearer(token)));
+        await AssertRefusedAsync(withoutCertificate, Bearer(token), StatusCode.Unauthenticated, "the connection presented none");
     }
 
     [Fact]
@@ -103,7 +106,7 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
         var token = await tokens.GetTokenAsync(Nl);
         using var thief = fixture.Netherlands.Anonymous(fixture.OperationsOnly.Certificate);
 
-        Assert.Equal(StatusCode.Unauthenticated, await StatusOfGetAsync(thief, Bearer(token)));
+        await AssertRefusedAsync(thief, Bearer(token), StatusCode.Unauthenticated, "bound to another client certificate");
     }
 
     [Fact]
@@ -116,7 +119,7 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
         var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
         using var client = fixture.Netherlands.Anonymous();
 
-        Assert.Equal(StatusCode.Unauthenticated, await StatusOfGetAsync(client, Bearer(tampered)));
+        await AssertRefusedAsync(client, Bearer(tampered), StatusCode.Unauthenticated, "signature does not verify");
     }
 
     [Fact]
@@ -126,7 +129,7 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
         var token = Forge(new RsaSecurityKey(rsa) { KeyId = "attacker" }, fixture.Identity.Issuer.ToString(), Nl, DateTime.UtcNow.AddMinutes(5));
         using var client = fixture.Netherlands.Anonymous();
 
-        Assert.Equal(StatusCode.Unauthenticated, await StatusOfGetAsync(client, Bearer(token)));
+        await AssertRefusedAsync(client, Bearer(token), StatusCode.Unauthenticated, "signature does not verify");
     }
 
     [Fact]
@@ -135,7 +138,7 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
         var token = Forge(IdentitySigningKey(), "https://impostor.example/", Nl, DateTime.UtcNow.AddMinutes(5));
         using var client = fixture.Netherlands.Anonymous();
 
-        Assert.Equal(StatusCode.Unauthenticated, await StatusOfGetAsync(client, Bearer(token)));
+        await AssertRefusedAsync(client, Bearer(token), StatusCode.Unauthenticated, "not issued by the identity server");
     }
 
     [Fact]
@@ -144,7 +147,7 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
         var token = Forge(IdentitySigningKey(), fixture.Identity.Issuer.ToString(), Nl, DateTime.UtcNow.AddMinutes(-5));
         using var client = fixture.Netherlands.Anonymous();
 
-        Assert.Equal(StatusCode.Unauthenticated, await StatusOfGetAsync(client, Bearer(token)));
+        await AssertRefusedAsync(client, Bearer(token), StatusCode.Unauthenticated, "expired at");
     }
 
     [Fact]
@@ -162,6 +165,21 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
         using var anonymous = fixture.Netherlands.Anonymous();
         var health = await anonymous.Health.CheckAsync(new HealthCheckRequest());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+    }
+
+    /// <summary>
+    /// The call is refused with <paramref name="status"/> as a gRPC status of its own (not a bare
+    /// HTTP 401/403, which the client would report as "Bad gRPC response") and a reason that
+    /// contains <paramref name="reason"/>.
+    /// </summary>
+    private async Task<RpcException> AssertRefusedAsync(AgencyClient client, Metadata? headers, StatusCode status, string reason)
+    {
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Arrests.GetArrestAsync(new GetArrestRequest { Name = fixture.ArrestName }, headers).ResponseAsync);
+        Assert.Equal(status, refused.StatusCode);
+        Assert.DoesNotContain("HTTP status code", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains(reason, refused.Status.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("Bearer", refused.Trailers.GetValue("www-authenticate") ?? "", StringComparison.Ordinal);
+        return refused;
     }
 
     private async Task<StatusCode> StatusOfGetAsync(AgencyClient client, Metadata? headers)
@@ -196,7 +214,7 @@ public sealed class TokenRefusalTests(SecurityFixture fixture) : IClassFixture<S
             NotBefore = expires.AddMinutes(-10),
             Expires = expires,
             TokenType = "at+jwt",
-            Claims = new Dictionary<string, object> { ["sub"] = "forger", ["client_id"] = "forger", ["scope"] = ArgusScopes.ArrestsRead },
+            Claims = new Dictionary<string, object> { ["sub"] = "forger", ["client_id"] = "forger", ["argus_agency"] = "nl", ["scope"] = ArgusScopes.ArrestsRead },
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
         });
 }

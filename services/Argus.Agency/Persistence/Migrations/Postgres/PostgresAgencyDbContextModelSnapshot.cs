@@ -673,6 +673,9 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("PublishTime")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long?>("RoutePosition")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("RoutingKey")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -689,6 +692,9 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("PublishTime");
+
+                    b.HasIndex("RoutingKey", "RoutePosition")
+                        .IsUnique();
 
                     b.ToTable("OutboxMessages", (string)null);
                 });

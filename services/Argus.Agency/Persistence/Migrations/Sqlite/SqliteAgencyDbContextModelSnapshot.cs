@@ -654,6 +654,9 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("PublishTime")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RoutePosition")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RoutingKey")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -670,6 +673,9 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("PublishTime");
+
+                    b.HasIndex("RoutingKey", "RoutePosition")
+                        .IsUnique();
 
                     b.ToTable("OutboxMessages", (string)null);
                 });
