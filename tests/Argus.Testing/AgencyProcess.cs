@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Argus.Client;
 using Argus.Client.Security;
 using Grpc.Core;
@@ -8,11 +9,20 @@ namespace Argus.Testing;
 
 /// <summary>
 /// A national service as its own operating-system process — built exactly as deployed — so a test
-/// can kill it outright (SIGKILL) and start it again on the same data.
+/// can kill it outright (SIGKILL) and start it again on the same data. What it writes to stdout
+/// and stderr is counted, and its last lines kept, so a test can say how much it logged.
 /// </summary>
 public sealed class AgencyProcess : IAsyncDisposable
 {
+    /// <summary>How many of the latest log lines <see cref="RecentLog"/> keeps.</summary>
+    public const int RecentLogLines = 200;
+
     private readonly Process process;
+    private readonly Lock logGate = new();
+    private readonly Queue<string> recentLog = new();
+    private long logBytes;
+    private long logLines;
+    private long stackTraceLines;
 
     private AgencyProcess(Process process, Uri address)
     {
@@ -21,6 +31,31 @@ public sealed class AgencyProcess : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>UTF-8 bytes of every line written to stdout and stderr so far, a newline each included.</summary>
+    public long LogBytes => Interlocked.Read(ref logBytes);
+
+    /// <summary>Lines written to stdout and stderr so far.</summary>
+    public long LogLines => Interlocked.Read(ref logLines);
+
+    /// <summary>Lines so far that are frames of a stack trace (see <see cref="IsStackFrame"/>).</summary>
+    public long StackTraceLines => Interlocked.Read(ref stackTraceLines);
+
+    /// <summary>The latest <see cref="RecentLogLines"/> lines of stdout and stderr, oldest first.</summary>
+    public IReadOnlyList<string> RecentLog
+    {
+        get
+        {
+            lock (logGate)
+            {
+                return [.. recentLog];
+            }
+        }
+    }
+
+    /// <summary>A frame of a .NET stack trace as loggers write it: indented, then "at Namespace.Type.Method(…)".</summary>
+    public static bool IsStackFrame(string line) =>
+        line.StartsWith("   ", StringComparison.Ordinal) && line.TrimStart().StartsWith("at ", StringComparison.Ordinal);
 
     /// <param name="project">"Argus.Netherlands" or "Argus.Belgium".</param>
     public static async Task<AgencyProcess> StartAsync(string project, string agencyCode, int port, string dataDirectory, RunningIdentity identity, params string[] extraArgs)
@@ -49,11 +84,12 @@ public sealed class AgencyProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var running = new AgencyProcess(process, new Uri($"https://127.0.0.1:{port}"));
+        // Nothing is read before BeginOutputReadLine, so no line is missed.
+        process.OutputDataReceived += (_, e) => running.Capture(e.Data);
+        process.ErrorDataReceived += (_, e) => running.Capture(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var running = new AgencyProcess(process, new Uri($"https://127.0.0.1:{port}"));
         await running.WaitUntilServingAsync(TimeSpan.FromSeconds(60));
         return running;
     }
@@ -83,7 +119,8 @@ public sealed class AgencyProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The service exited with {process.ExitCode} while starting.");
+                throw new InvalidOperationException(
+                    $"The service exited with {process.ExitCode} while starting. Its last lines:{Environment.NewLine}{string.Join(Environment.NewLine, RecentLog.TakeLast(30))}");
             }
 
             try
@@ -99,6 +136,31 @@ public sealed class AgencyProcess : IAsyncDisposable
             }
 
             await Task.Delay(200);
+        }
+    }
+
+    // Called from the output and the error reader threads at once.
+    private void Capture(string? line)
+    {
+        if (line is null)
+        {
+            return; // the end of the stream
+        }
+
+        Interlocked.Add(ref logBytes, Encoding.UTF8.GetByteCount(line) + 1);
+        Interlocked.Increment(ref logLines);
+        if (IsStackFrame(line))
+        {
+            Interlocked.Increment(ref stackTraceLines);
+        }
+
+        lock (logGate)
+        {
+            recentLog.Enqueue(line);
+            if (recentLog.Count > RecentLogLines)
+            {
+                recentLog.Dequeue();
+            }
         }
     }
 

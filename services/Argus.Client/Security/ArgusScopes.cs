@@ -24,6 +24,9 @@ public static class ArgusScopes
     /// <summary>JIT-wide administration: manage clients of both agencies and clients that act for no agency.</summary>
     public const string AdminJit = "argus.admin.jit";
 
+    /// <summary>Whether <paramref name="scope"/> only reads (argus.arrests.read, argus.admin.read, …).</summary>
+    public static bool IsRead(string scope) => scope.StartsWith("argus.", StringComparison.Ordinal) && scope.EndsWith(".read", StringComparison.Ordinal);
+
     public static readonly IReadOnlyList<string> All =
     [
         OperationsRead, OperationsWrite, SearchesRead, SearchesWrite, ArrestsRead, ArrestsWrite,
