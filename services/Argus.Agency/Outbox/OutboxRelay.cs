@@ -13,7 +13,7 @@ namespace Argus.Agency.Outbox;
 /// between confirm and mark — is published again later: delivery is at least once, and consumers
 /// drop duplicates by message id. It never gives up on a row.
 /// </summary>
-public sealed partial class OutboxRelay(IServiceScopeFactory scopes, IBus bus, OutboxSignal signal, TimeProvider clock, ILogger<OutboxRelay> logger)
+public sealed partial class OutboxRelay(IServiceScopeFactory scopes, IBusControl bus, OutboxSignal signal, TimeProvider clock, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private const int BatchSize = 1000;
@@ -26,6 +26,16 @@ public sealed partial class OutboxRelay(IServiceScopeFactory scopes, IBus bus, O
         {
             try
             {
+                // While the broker is unreachable, publishing fails anyway: trying would read,
+                // decode and re-mark a batch of rows per attempt, on the database the requests use
+                // (a restart with a backlog and the broker down slowed creates measurably).
+                if (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
+                {
+                    await Task.Delay(backoff, clock, stoppingToken);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                    continue;
+                }
+
                 var published = await PublishBatchAsync(stoppingToken);
                 backoff = TimeSpan.FromMilliseconds(200);
                 if (published < BatchSize)

@@ -37,7 +37,7 @@ public sealed class BrokerDownAtStartTests
             })).Operation.Name;
             brokerUp = await CreatesPerSecondAsync(client, operation, 300);
             await TestRabbitMq.StopAsync();
-            await CreatesPerSecondAsync(client, operation, 300); // a backlog the relay cannot publish
+            await CreatesPerSecondAsync(client, operation, 1000); // a backlog the relay cannot publish
             await first.KillAsync();
         }
 
