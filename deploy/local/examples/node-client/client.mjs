@@ -18,6 +18,7 @@ const { values: opt } = parseArgs({ options: {
   identity: { type: 'string', default: 'https://localhost:5100' },
   agency: { type: 'string', default: '127.0.0.1:5101' }, // the Netherlands
   resource: { type: 'string', default: 'urn:argus:agency:nl' },
+  sync: { type: 'string', default: '127.0.0.1:5101' }, // where argus-be syncs: the Dutch service
   protos: { type: 'string', default: `${here}../../../../protos` },
 } });
 
@@ -51,7 +52,7 @@ const argus = grpc.loadPackageDefinition(definition).argus;
 
 // The channel presents the same certificate as the token request: the token is bound to it (cnf x5t#S256).
 const credentials = (client) => { const { cert, key } = keyPair(client); return grpc.credentials.createSsl(ca, key, cert); };
-const stub = (Service, client) => new Service(opt.agency, credentials(client));
+const stub = (Service, client, address = opt.agency) => new Service(address, credentials(client));
 const call = (service, method, request, metadata = new grpc.Metadata()) => new Promise((resolve, reject) =>
   service[method](request, metadata, { deadline: Date.now() + 10_000 }, (err, response) => (err ? reject(err) : resolve(response))));
 const bearer = (token, metadata = new grpc.Metadata()) => { if (token) metadata.set('authorization', `Bearer ${token}`); return metadata; };
@@ -117,9 +118,9 @@ await expectError(call(operations, 'CreateOperation', { operation: { code_name: 
 console.log('partner-demo: ListArrests without a justification:');
 await expectError(call(stub(argus.arrests.v1.ArrestService, 'partner-demo'), 'ListArrests', { parent: 'operations/argus' }, bearer(jitToken)));
 
-// 4. Sync as Belgium's agency service: the events meant for Belgium, numbered 1, 2, 3… for it.
-const beToken = await getToken('argus-be');
-const events = stub(argus.exchange.v1.ExchangeService, 'argus-be').Sync({ after_cursor: '0' }, bearer(beToken));
+// 4. Sync as Belgium's agency service at the Dutch one: the events meant for Belgium, numbered 1, 2, 3… for it.
+const beToken = await getToken('argus-be', 'urn:argus:agency:nl');
+const events = stub(argus.exchange.v1.ExchangeService, 'argus-be', opt.sync).Sync({ after_cursor: '0' }, bearer(beToken));
 let seen = 0;
 for await (const event of events) {
   console.log(`Sync: cursor ${event.cursor} ${event.event} ${event.record} v${event.version} ${event.handling_code}`);
