@@ -154,7 +154,7 @@ Argus.Micro is starting (TLS everywhere; every call needs a token from the ident
                                mutual TLS with $pki/<client>.crt and .key
   Administer:  ARGUS_ADMIN_CREDENTIALS=$ARGUS_ADMIN_CREDENTIALS ARGUS_CA=$ARGUS_CA \\
                dotnet $(bin Argus.Cli argus) clients list
-  Explore:     npx @bufbuild/buf curl --protocol grpc --cacert $pki/ca.crt --list-methods https://127.0.0.1:$nl_port
+  Explore:     npx -y @bufbuild/buf curl --protocol grpc --cacert $pki/ca.crt --list-methods https://127.0.0.1:$nl_port
 
 TXT
 

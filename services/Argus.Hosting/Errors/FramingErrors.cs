@@ -59,7 +59,7 @@ public sealed class FramingErrors(RequestDelegate next, CallerMistakeLog log)
 
         log.Refused(context.Request.Path, rewrite.Message);
         status["grpc-status"] = ((int)rewrite.Code).ToString(CultureInfo.InvariantCulture);
-        status["grpc-message"] = Uri.EscapeDataString(rewrite.Message);
+        status["grpc-message"] = GrpcRefusal.EncodeMessage(rewrite.Message);
     }
 }
 

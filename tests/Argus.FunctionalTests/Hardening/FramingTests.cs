@@ -26,7 +26,7 @@ public sealed class FramingTests(HardeningFixture fixture) : IClassFixture<Harde
     [Fact]
     public async Task One_well_framed_message_reaches_the_method_which_answers_NotFound_for_a_name_that_does_not_exist()
     {
-        var (status, message) = await SendAsync(Frame(Missing()));
+        var (status, message, _) = await SendAsync(Frame(Missing()));
 
         Assert.Equal(NotFound, status);
         Assert.InRange(message.Length, 0, MaxMessageLength);
@@ -35,7 +35,7 @@ public sealed class FramingTests(HardeningFixture fixture) : IClassFixture<Harde
     [Fact]
     public async Task A_message_flagged_compressed_without_a_grpc_encoding_gets_InvalidArgument()
     {
-        var (status, message) = await SendAsync(Frame(Missing(), compressed: true));
+        var (status, message, _) = await SendAsync(Frame(Missing(), compressed: true));
 
         Assert.Equal(InvalidArgument, status);
         Assert.InRange(message.Length, 1, MaxMessageLength);
@@ -45,7 +45,7 @@ public sealed class FramingTests(HardeningFixture fixture) : IClassFixture<Harde
     public async Task A_body_that_ends_before_the_declared_length_gets_InvalidArgument()
     {
         // Declares 100 bytes, holds 10.
-        var (status, message) = await SendAsync(Frame(Missing().AsSpan(0, 10).ToArray(), declaredLength: 100));
+        var (status, message, _) = await SendAsync(Frame(Missing().AsSpan(0, 10).ToArray(), declaredLength: 100));
 
         Assert.Equal(InvalidArgument, status);
         Assert.InRange(message.Length, 1, MaxMessageLength);
@@ -57,7 +57,7 @@ public sealed class FramingTests(HardeningFixture fixture) : IClassFixture<Harde
         // The gRPC specification's "request cardinality violation".
         var existing = new GetOperationRequest { Name = fixture.OperationName }.ToByteArray();
 
-        var (status, message) = await SendAsync([.. Frame(existing), .. Frame(existing)]);
+        var (status, message, _) = await SendAsync([.. Frame(existing), .. Frame(existing)]);
 
         Assert.Equal(Unimplemented, status);
         Assert.InRange(message.Length, 1, MaxMessageLength);
@@ -67,10 +67,22 @@ public sealed class FramingTests(HardeningFixture fixture) : IClassFixture<Harde
     public async Task A_declared_length_over_the_1_MiB_limit_gets_ResourceExhausted_before_any_of_it_is_sent()
     {
         // Only the 5-byte prefix, declaring 2 MiB.
-        var (status, message) = await SendAsync(Frame([], declaredLength: 2 * 1024 * 1024));
+        var (status, message, _) = await SendAsync(Frame([], declaredLength: 2 * 1024 * 1024));
 
         Assert.Equal(ResourceExhausted, status);
         Assert.InRange(message.Length, 1, MaxMessageLength);
+    }
+
+    [Theory]
+    [InlineData(true)]  // a framing error, rewritten by the service
+    [InlineData(false)] // a refusal for want of a token
+    public async Task Messages_are_percent_encoded_as_the_gRPC_specification_says_so_every_client_reads_them(bool withToken)
+    {
+        // Only '%' and bytes outside 0x20-0x7E are encoded; grpc-js decodes nothing else, and would show "%3A" for a colon.
+        var (_, message, raw) = await SendAsync(Frame(Missing(), compressed: true), withToken);
+
+        Assert.Contains(": ", raw, StringComparison.Ordinal);
+        Assert.Equal(message, raw);
     }
 
     private static byte[] Missing() => new GetOperationRequest { Name = $"operations/missing-{Guid.NewGuid():N}" }.ToByteArray();
@@ -86,10 +98,10 @@ public sealed class FramingTests(HardeningFixture fixture) : IClassFixture<Harde
     }
 
     /// <summary>POSTs <paramref name="body"/> to GetOperation as a gRPC call; the grpc-status and grpc-message of the answer.</summary>
-    private async Task<(int Status, string Message)> SendAsync(byte[] body)
+    private async Task<(int Status, string Message, string RawMessage)> SendAsync(byte[] body, bool withToken = true)
     {
         using var tokens = new AccessTokenSource(fixture.Owner);
-        var token = await tokens.GetTokenAsync(ArgusAudiences.Agency("nl"));
+        var token = withToken ? await tokens.GetTokenAsync(ArgusAudiences.Agency("nl")) : null;
         using var http = new HttpClient(TrustedCertificates.Handler(RunningIdentity.CaCertificate, fixture.Owner.Certificate))
         {
             Timeout = TimeSpan.FromSeconds(30),
@@ -103,7 +115,10 @@ public sealed class FramingTests(HardeningFixture fixture) : IClassFixture<Harde
             Content = content,
         };
         request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
         request.Headers.Add("x-argus-justification", "framing test");
 
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -115,7 +130,7 @@ public sealed class FramingTests(HardeningFixture fixture) : IClassFixture<Harde
             ?? throw new InvalidOperationException($"The answer has no grpc-status, neither in its trailers nor in its headers; headers: {response.Headers}");
 
         var message = Value(response.TrailingHeaders, "grpc-message") ?? Value(response.Headers, "grpc-message") ?? "";
-        return (int.Parse(status, CultureInfo.InvariantCulture), Uri.UnescapeDataString(message));
+        return (int.Parse(status, CultureInfo.InvariantCulture), Uri.UnescapeDataString(message), message);
     }
 
     private static string? Value(HttpHeaders headers, string name) =>

@@ -180,6 +180,38 @@ public sealed class FuzzTests(HardeningFixture fixture, ITestOutputHelper output
         AssertBriefInvalidArgument(outcome);
     }
 
+    [Fact]
+    public async Task The_identity_servers_admin_API_answers_undecodable_requests_InvalidArgument_briefly()
+    {
+        var admin = new ClientCredentials
+        {
+            TokenEndpoint = fixture.Identity.TokenEndpoint,
+            ClientId = "argus-admin",
+            ClientSecret = RunningIdentity.AdminSecret,
+            CaCertificate = RunningIdentity.CaCertificate,
+        };
+        using var tokens = new AccessTokenSource(admin);
+        using var channel = RawChannel.Open(fixture.Identity.Issuer, admin, tokens, audience: ArgusAudiences.Identity);
+        var methods = RawCalls.IdentityAdminMethods();
+        Assert.True(methods.Count >= 10, $"only {methods.Count} admin methods found");
+
+        foreach (var method in methods)
+        {
+            // Garbage; and where field 1 is a string, one that is not UTF-8: neither decodes.
+            List<byte[]> requests = [[0xFF, 0xFF]];
+            if (method.InputType.FindFieldByNumber(1) is { FieldType: Google.Protobuf.Reflection.FieldType.String })
+            {
+                requests.Add([0x0A, 0x03, 0x61, 0xC3, 0x28]);
+            }
+
+            foreach (var request in requests)
+            {
+                var outcome = await RawCalls.CallAsync(channel.Invoker, RawCalls.For(method), request, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)));
+                AssertBriefInvalidArgument(outcome);
+            }
+        }
+    }
+
     private static void AssertBriefInvalidArgument(CallOutcome outcome)
     {
         Assert.Null(outcome.ClientError);

@@ -42,6 +42,10 @@ internal static class RawCalls
         return [.. methods.OrderBy(method => method.FullName, StringComparer.Ordinal)];
     }
 
+    /// <summary>The identity server's administration API (argus.identity.v1).</summary>
+    public static List<MethodDescriptor> IdentityAdminMethods() =>
+        [.. Identity.V1.ClientAdminReflection.Descriptor.Services.SelectMany(service => service.Methods).OrderBy(method => method.FullName, StringComparer.Ordinal)];
+
     /// <summary>A method taking and returning bytes as they are; make one per method and reuse it (the channel caches per instance).</summary>
     public static Method<byte[], byte[]> For(MethodDescriptor method) =>
         new(TypeOf(method), method.Service.FullName, method.Name, Bytes, Bytes);
@@ -151,10 +155,10 @@ internal sealed class RawChannel : IDisposable
 
     public CallInvoker Invoker { get; }
 
-    public static RawChannel Open(Uri address, ClientCredentials? credentials = null, AccessTokenSource? tokens = null, string agencyCode = "nl")
+    public static RawChannel Open(Uri address, ClientCredentials? credentials = null, AccessTokenSource? tokens = null, string agencyCode = "nl", string? audience = null)
     {
         var options = credentials is not null && tokens is not null
-            ? new ArgusChannelOptions { Credentials = credentials, Tokens = tokens, Audience = ArgusAudiences.Agency(agencyCode) }
+            ? new ArgusChannelOptions { Credentials = credentials, Tokens = tokens, Audience = audience ?? ArgusAudiences.Agency(agencyCode) }
             : new ArgusChannelOptions { HttpHandler = TrustedCertificates.Handler(RunningIdentity.CaCertificate) };
         var invoker = ArgusChannel.Create(address, options, [], out var channel);
         return new RawChannel(invoker, channel);

@@ -6,12 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 
-const here = new URL('.', import.meta.url).pathname;
+const here = fileURLToPath(new URL('.', import.meta.url));
 const { values: opt } = parseArgs({ options: {
   pki: { type: 'string', default: `${here}../../.state/pki` },
   client: { type: 'string', default: 'investigator-nl' },
@@ -47,7 +48,7 @@ function getToken(client, resource = opt.resource) {
 // The Argus contracts; google/protobuf/* come with protobufjs.
 const definition = protoLoader.loadSync(
   ['argus/arrests/v1/arrests.proto', 'argus/operations/v1/operations.proto', 'argus/exchange/v1/exchange.proto'],
-  { includeDirs: [opt.protos], keepCase: true, longs: String, enums: String });
+  { includeDirs: [opt.protos], keepCase: true, longs: String, enums: String, arrays: true });
 const argus = grpc.loadPackageDefinition(definition).argus;
 
 // The channel presents the same certificate as the token request: the token is bound to it (cnf x5t#S256).
@@ -66,12 +67,8 @@ const rpc = protobuf.parse(`syntax = "proto3"; package google.rpc;
 { keepCase: true }).root;
 rpc.addJSON(protobuf.common.get('google/protobuf/any.proto').nested);
 
-// grpc-js decodes grpc-message with decodeURI, which leaves %3A, %2F, %2C… as sent; Argus's refusals
-// (token, scope, partner gate) escape those too, so finish the decoding here.
-const text = (s) => { try { return decodeURIComponent(s); } catch { return s; } };
-
 function explain(err) {
-  console.log(`  ${grpc.status[err.code]} (${err.code}): ${text(err.details)}`);
+  console.log(`  ${grpc.status[err.code]} (${err.code}): ${err.details}`);
   const challenge = err.metadata?.get('www-authenticate')[0];
   if (challenge) console.log(`  www-authenticate: ${challenge}`);
   const [raw] = err.metadata?.get('grpc-status-details-bin') ?? [];
@@ -79,7 +76,9 @@ function explain(err) {
   const status = rpc.lookupType('google.rpc.Status').decode(raw);
   for (const any of status.details) {
     const typeName = any.type_url.slice(any.type_url.lastIndexOf('/') + 1);
-    const detail = rpc.lookupType(typeName).toObject(rpc.lookupType(typeName).decode(any.value));
+    const type = rpc.lookup(typeName);
+    if (!type) { console.log(`  ${any.type_url} (${any.value.length} bytes)`); continue; }
+    const detail = type.toObject(type.decode(any.value));
     if (typeName === 'google.rpc.BadRequest') {
       for (const v of detail.field_violations) console.log(`  BadRequest: ${v.field || '(rest)'}: ${v.description}`);
     } else console.log(`  ${typeName}: ${JSON.stringify(detail)}`);
@@ -126,4 +125,4 @@ for await (const event of events) {
   console.log(`Sync: cursor ${event.cursor} ${event.event} ${event.record} v${event.version} ${event.handling_code}`);
   if (++seen === 3) { events.cancel(); break; }
 }
-process.exit(0);
+process.exit(0); // rather than closing each client's channel
