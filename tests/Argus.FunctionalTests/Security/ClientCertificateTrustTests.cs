@@ -26,7 +26,11 @@ public sealed class ClientCertificateTrustTests(SecurityFixture fixture) : IClas
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => client.Health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
 
-        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        // The server closes the connection once the handshake has shown the certificate (with TLS
+        // 1.3 the client learns it as it sends): the client reports a transport failure, never an
+        // answer of the service.
+        Assert.Contains(refused.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
+        Assert.NotNull(refused.Status.DebugException);
     }
 
     private static X509Certificate2 SelfSigned(string subject)
