@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Argus.Client.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -26,7 +27,9 @@ public static class TokenAuthentication
         var options = builder.Configuration.GetSection(TokenAuthenticationOptions.Section).Get<TokenAuthenticationOptions>() ?? new();
         if (options.DisableForBenchmarks && builder.Environment.IsDevelopment())
         {
-            builder.Services.AddAuthentication();
+            // Every call is the service's own agency's, as a token with argus_agency would say.
+            builder.Services.AddAuthentication(BenchmarkCaller.SchemeName)
+                .AddScheme<AuthenticationSchemeOptions, BenchmarkCaller>(BenchmarkCaller.SchemeName, scheme => scheme.ClaimsIssuer = audience);
             builder.Services.AddAuthorization(authorization =>
             {
                 foreach (var scope in ArgusScopes.All)
@@ -144,5 +147,25 @@ public static class TokenAuthentication
         }
 
         return false;
+    }
+}
+
+/// <summary>
+/// For bench.sh's measurement of what token validation costs (Development only): every request is
+/// the caller "benchmark" acting for the agency of the service's audience, without a token.
+/// </summary>
+internal sealed class BenchmarkCaller(Microsoft.Extensions.Options.IOptionsMonitor<AuthenticationSchemeOptions> options,
+    Microsoft.Extensions.Logging.ILoggerFactory logger, System.Text.Encodings.Web.UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Benchmark";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var audience = Options.ClaimsIssuer ?? "";
+        var agency = audience[(audience.LastIndexOf(':') + 1)..];
+        var identity = new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim("client_id", "benchmark"), new System.Security.Claims.Claim("argus_agency", agency)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new System.Security.Claims.ClaimsPrincipal(identity), SchemeName)));
     }
 }
