@@ -29,49 +29,58 @@ public interface IRecordEvent : IArgusEvent
 
     /// <summary>"H0" … "H3".</summary>
     string HandlingCode { get; }
+
+    /// <summary>
+    /// On a partner's routing key: the record as its owner discloses it to that partner (the kind's
+    /// protobuf message in its JSON form, under the stricter of the record's and the share's
+    /// handling), logged as a disclosure in the transaction that wrote the event, so the partner
+    /// needs no read per event. Null on the owner's own routing key, and for events that carry no
+    /// record (erasure, revocation, the share of a whole operation).
+    /// </summary>
+    string? Content { get; }
 }
 
 [EntityName("argus.operation-opened")]
 [MessageUrn("argus:operation-opened:v1", useDefaultPrefix: false)]
-public sealed record OperationOpened(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record OperationOpened(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 [EntityName("argus.operation-updated")]
 [MessageUrn("argus:operation-updated:v1", useDefaultPrefix: false)]
-public sealed record OperationUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record OperationUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 [EntityName("argus.house-search-recorded")]
 [MessageUrn("argus:house-search-recorded:v1", useDefaultPrefix: false)]
-public sealed record HouseSearchRecorded(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record HouseSearchRecorded(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 [EntityName("argus.house-search-updated")]
 [MessageUrn("argus:house-search-updated:v1", useDefaultPrefix: false)]
-public sealed record HouseSearchUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record HouseSearchUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 [EntityName("argus.arrest-recorded")]
 [MessageUrn("argus:arrest-recorded:v1", useDefaultPrefix: false)]
-public sealed record ArrestRecorded(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record ArrestRecorded(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 [EntityName("argus.arrest-updated")]
 [MessageUrn("argus:arrest-updated:v1", useDefaultPrefix: false)]
-public sealed record ArrestUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record ArrestUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 [EntityName("argus.evidence-registered")]
 [MessageUrn("argus:evidence-registered:v1", useDefaultPrefix: false)]
-public sealed record EvidenceRegistered(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record EvidenceRegistered(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 [EntityName("argus.evidence-updated")]
 [MessageUrn("argus:evidence-updated:v1", useDefaultPrefix: false)]
-public sealed record EvidenceUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record EvidenceUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 /// <summary>The owner shared <see cref="IRecordEvent.Record"/> (a record, or an operation and all its records) with the agency the event is routed to.</summary>
 [EntityName("argus.record-shared")]
 [MessageUrn("argus:record-shared:v1", useDefaultPrefix: false)]
-public sealed record RecordShared(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record RecordShared(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 /// <summary>The owner revoked a share: the recipient must drop what it kept of <see cref="IRecordEvent.Record"/>.</summary>
 [EntityName("argus.share-revoked")]
 [MessageUrn("argus:share-revoked:v1", useDefaultPrefix: false)]
-public sealed record ShareRevoked(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record ShareRevoked(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 /// <summary>
 /// Sent to a partner instead of the *-updated event when a record shared with it changes: under
@@ -79,12 +88,12 @@ public sealed record ShareRevoked(Guid EventId, string Owner, string Record, int
 /// </summary>
 [EntityName("argus.record-corrected")]
 [MessageUrn("argus:record-corrected:v1", useDefaultPrefix: false)]
-public sealed record RecordCorrected(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record RecordCorrected(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 /// <summary>The owner erased the record: everyone who holds a copy erases it too. Version is the last one the record had.</summary>
 [EntityName("argus.record-erased")]
 [MessageUrn("argus:record-erased:v1", useDefaultPrefix: false)]
-public sealed record RecordErased(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt) : IRecordEvent;
+public sealed record RecordErased(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
 /// <summary>
 /// A partner (<paramref name="Requester"/>) asks for the details behind a hit. Routed to the owner's

@@ -109,6 +109,8 @@ internal static class ExchangeBenchmark
         var count = (int)(duration.TotalSeconds * perSecond);
         var writes = new List<Task<Arrest>>(count);
         var origin = Stopwatch.GetTimestamp();
+        using var sampling = new CancellationTokenSource();
+        var sampler = SampleAsync(nl, be, origin, sampling.Token);
         using var ticks = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
         while (writes.Count < count)
         {
@@ -123,6 +125,8 @@ internal static class ExchangeBenchmark
 
         var written = (await Task.WhenAll(writes)).ToDictionary(a => a.Name, a => a.CreateTime.ToDateTimeOffset());
         Console.WriteLine($"writes done after {Stopwatch.GetElapsedTime(origin).TotalSeconds:N1} s");
+        await sampling.CancelAsync();
+        await sampler;
         var until = DateTime.UtcNow.AddSeconds(120);
         Dictionary<string, DateTimeOffset> copies;
         while (true)
@@ -149,5 +153,27 @@ internal static class ExchangeBenchmark
 
         var delays = written.Select(w => (copies[w.Key] - w.Value).TotalMilliseconds).Order().ToArray();
         return (delays[delays.Length / 2], delays[Math.Min(delays.Length - 1, (int)(delays.Length * 0.99))], count);
+    }
+
+    /// <summary>Where the events are while the writes go on: written and published on NL, applied on BE (every 500 ms).</summary>
+    private static async Task SampleAsync(RunningAgency nl, RunningAgency be, long origin, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(500, stop);
+                await using var nlScope = nl.Services.CreateAsyncScope();
+                await using var beScope = be.Services.CreateAsyncScope();
+                var outbox = nlScope.ServiceProvider.GetRequiredService<AgencyDbContext>().Set<OutboxMessage>().Where(m => m.RoutingKey == "be");
+                var total = await outbox.CountAsync(stop);
+                var published = await outbox.CountAsync(m => m.PublishTime != null, stop);
+                var applied = await beScope.ServiceProvider.GetRequiredService<AgencyDbContext>().Set<InboxMessage>().CountAsync(stop);
+                Console.WriteLine($"  +{Stopwatch.GetElapsedTime(origin).TotalSeconds:N1} s: NL wrote {total} events for BE, published {published}; BE applied {applied}");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 }

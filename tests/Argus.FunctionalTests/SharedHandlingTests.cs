@@ -30,7 +30,8 @@ public sealed class SharedHandlingTests
         var h0 = await ArrestAsync(exchange, underH2, HandlingCode.H0);
         var h1 = await ArrestAsync(exchange, underH3, HandlingCode.H1);
 
-        var copies = await exchange.WaitForCopiesAsync(c => c.Any(x => x.Record == h0) && c.Any(x => x.Record == h1), Converge);
+        // The arrests carry their content; the operation's copy is read when its share arrives: wait for all three.
+        var copies = await exchange.WaitForCopiesAsync(c => c.Any(x => x.Record == h0) && c.Any(x => x.Record == h1) && c.Any(x => x.Record == underH2), Converge);
         AssertCopy(copies.Single(c => c.Record == h0), HandlingCode.H2, "");
         AssertCopy(copies.Single(c => c.Record == h1), HandlingCode.H3, Restriction);
         AssertCopy(copies.Single(c => c.Record == underH2), HandlingCode.H2, "");

@@ -28,11 +28,11 @@ internal sealed class ArrestKind : OperationRecordKind<Arrest, Proto.Arrest, Arr
 
     public override IReadOnlyList<System.Type> Events => [typeof(ArrestRecorded), typeof(ArrestUpdated)];
 
-    public override IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
-        new ArrestRecorded(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+    public override IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now, string? content) =>
+        new ArrestRecorded(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now, content);
 
-    public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
-        new ArrestUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+    public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now, string? content) =>
+        new ArrestUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now, content);
 
     public override Proto.Arrest ToProto(Arrest record) => ArrestMapping.ToProto(record);
 

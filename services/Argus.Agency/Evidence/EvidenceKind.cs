@@ -28,11 +28,11 @@ internal sealed class EvidenceKind : OperationRecordKind<EvidenceItem, Proto.Evi
 
     public override IReadOnlyList<System.Type> Events => [typeof(EvidenceRegistered), typeof(EvidenceUpdated)];
 
-    public override IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
-        new EvidenceRegistered(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+    public override IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now, string? content) =>
+        new EvidenceRegistered(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now, content);
 
-    public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
-        new EvidenceUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+    public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now, string? content) =>
+        new EvidenceUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now, content);
 
     public override Proto.EvidenceItem ToProto(EvidenceItem record) => EvidenceMapping.ToProto(record);
 

@@ -28,11 +28,11 @@ internal sealed class HouseSearchKind : OperationRecordKind<HouseSearch, Proto.H
 
     public override IReadOnlyList<System.Type> Events => [typeof(HouseSearchRecorded), typeof(HouseSearchUpdated)];
 
-    public override IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
-        new HouseSearchRecorded(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+    public override IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now, string? content) =>
+        new HouseSearchRecorded(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now, content);
 
-    public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
-        new HouseSearchUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+    public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now, string? content) =>
+        new HouseSearchUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now, content);
 
     public override Proto.HouseSearch ToProto(HouseSearch record) => HouseSearchMapping.ToProto(record);
 

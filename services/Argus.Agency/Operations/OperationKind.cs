@@ -28,11 +28,11 @@ internal sealed class OperationKind : RecordKind<Operation, Proto.Operation, Ope
 
     public override IReadOnlyList<System.Type> Events => [typeof(OperationOpened), typeof(OperationUpdated)];
 
-    public override IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
-        new OperationOpened(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+    public override IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now, string? content) =>
+        new OperationOpened(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now, content);
 
-    public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now) =>
-        new OperationUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now);
+    public override IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now, string? content) =>
+        new OperationUpdated(id, record.OwnerAgency.Code(), record.Name, record.Version, handlingCode, now, content);
 
     public override Proto.Operation ToProto(Operation record) => OperationMapping.ToProto(record);
 

@@ -47,18 +47,24 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
         loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Saves the pending changes of <paramref name="db"/> together with their log entry.</summary>
-    public async Task SaveWithEntryAsync(AgencyDbContext db, ProcessingEvent processing, string clientId, string justification, CancellationToken cancellationToken)
+    /// <summary>Saves the pending changes of <paramref name="db"/> together with their log entry (and <paramref name="alsoLogged"/>).</summary>
+    public async Task SaveWithEntryAsync(AgencyDbContext db, ProcessingEvent processing, string clientId, string justification, CancellationToken cancellationToken,
+        IReadOnlyList<ProcessingEvent>? alsoLogged = null)
     {
-        var entry = Entry(processing, clientId, justification);
-        db.Set<AuditEntryEntity>().Add(entry);
+        var entries = new List<AuditEntryEntity> { Entry(processing, clientId, justification) };
+        entries.AddRange((alsoLogged ?? []).Select(p => Entry(p, clientId, justification)));
+        db.Set<AuditEntryEntity>().AddRange(entries);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch
         {
-            db.Entry(entry).State = EntityState.Detached;
+            foreach (var entry in entries)
+            {
+                db.Entry(entry).State = EntityState.Detached;
+            }
+
             throw;
         }
 

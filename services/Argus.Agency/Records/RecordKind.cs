@@ -51,15 +51,20 @@ public abstract class RecordKind
     /// <summary>The links of this kind to records of other kinds; the erasure guard reads them the other way round.</summary>
     public virtual IReadOnlyList<RecordLink> Links => [];
 
-    public abstract IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now);
+    /// <param name="content">The record as disclosed to the event's recipient (see <see cref="IRecordEvent.Content"/>), or null.</param>
+    public abstract IRecordEvent CreatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now, string? content);
 
-    public abstract IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now);
+    /// <param name="content">The record as disclosed to the event's recipient, or null.</param>
+    public abstract IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now, string? content);
 
     /// <summary>Maps the kind's gRPC service.</summary>
     public abstract void MapService(IEndpointRouteBuilder endpoints);
 
     /// <summary>The record as its message.</summary>
     public abstract IMessage ToMessage(Record record);
+
+    /// <summary>The kind's message from its JSON form (<see cref="Argus.Events.IRecordEvent.Content"/>).</summary>
+    public abstract IMessage ParseMessage(string json);
 
     /// <summary>Reads one record on its owner's service, as a partner; NotFound comes back as an RpcException.</summary>
     public abstract Task<IMessage> GetFromOwnerAsync(AgencyClient owner, string name, CallOptions options);
@@ -113,6 +118,8 @@ public abstract class RecordKind<TRecord, TMessage, TService> : RecordKind, IRec
     public abstract TMessage ToProto(TRecord record);
 
     public sealed override IMessage ToMessage(Record record) => ToProto((TRecord)record);
+
+    public sealed override IMessage ParseMessage(string json) => JsonParser.Default.Parse<TMessage>(json);
 
     public abstract IQueryable<TRecord> Named(IQueryable<TRecord> records, RecordName name);
 

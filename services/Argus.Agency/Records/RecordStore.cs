@@ -133,10 +133,10 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
         record.RequestId = key?.RequestId;
         record.RequestFingerprint = key?.Fingerprint;
         db.Add(record);
-        await AddEventsAsync(record, created: true, now, cancellationToken);
+        var disclosures = await AddEventsAsync(record, created: true, now, cancellationToken);
         try
         {
-            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Collection, record.Name), cancellationToken);
+            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Collection, record.Name), cancellationToken, disclosures);
             cache.Put(record);
             outbox.Notify();
             return record;
@@ -166,10 +166,10 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
         await CheckLinksAsync(record, cancellationToken);
         record.Version++;
         record.UpdateTime = Input.TruncateToMicroseconds(clock.GetUtcNow());
-        await AddEventsAsync(record, created: false, record.UpdateTime, cancellationToken);
+        var disclosures = await AddEventsAsync(record, created: false, record.UpdateTime, cancellationToken);
         try
         {
-            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Alteration, record.Name, Details: "fields: " + string.Join(',', fields)), cancellationToken);
+            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Alteration, record.Name, Details: "fields: " + string.Join(',', fields)), cancellationToken, disclosures);
             cache.Put(record);
             outbox.Notify();
             return record;
@@ -291,14 +291,21 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
     /// and for every partner the record is shared with (itself or its whole operation), carrying the
     /// handling the partner is shown it under.
     /// </summary>
-    private async Task AddEventsAsync(Record record, bool created, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>The disclosures to log with the change: a partner's event carries the record as shown to it.</returns>
+    private async Task<List<ProcessingEvent>> AddEventsAsync(Record record, bool created, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // One event id per copy: each is its own message for its own recipient.
         db.AddEvent(RecordEventFactory.For(record, created, now), jurisdiction.Agency.Code(), now);
+        var disclosures = new List<ProcessingEvent>();
         foreach (var recipient in await shares.RecipientsAsync(record, cancellationToken))
         {
-            db.AddEvent(RecordEventFactory.For(record, created, now, sharedUnder: recipient.SharedUnder), recipient.Agency.Code(), now);
+            var pushed = RecordEventFactory.For(record, created, now, recipient.SharedUnder, RecordEventFactory.Disclosed(record, recipient.SharedUnder));
+            db.AddEvent(pushed, recipient.Agency.Code(), now);
+            disclosures.Add(new ProcessingEvent(ProcessingAction.Disclosure, record.Name,
+                $"version {record.Version} pushed under {pushed.HandlingCode} with event {pushed.EventId}", [recipient.Agency.Code()]));
         }
+
+        return disclosures;
     }
 
     private IRecordQueries<T> Queries<T>()

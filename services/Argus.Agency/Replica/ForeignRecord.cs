@@ -92,3 +92,28 @@ internal sealed class SyncCursorConfiguration : IEntityTypeConfiguration<SyncCur
         cursor.HasKey(x => x.Owner);
     }
 }
+
+/// <summary>
+/// That the owner erased a record, or stopped sharing a record or a whole operation, at a time
+/// (the event's, on the owner's clock). Events that carry a record's content can arrive after the
+/// revocation that followed them; one written before the tombstone's time brings nothing back.
+/// </summary>
+public sealed class ForeignTombstone
+{
+    public AgencyCode Owner { get; set; }
+
+    /// <summary>The record's or the operation's resource name.</summary>
+    public string Scope { get; set; } = "";
+
+    public DateTimeOffset At { get; set; }
+}
+
+internal sealed class ForeignTombstoneConfiguration : IEntityTypeConfiguration<ForeignTombstone>
+{
+    public void Configure(EntityTypeBuilder<ForeignTombstone> tombstone)
+    {
+        tombstone.ToTable("ForeignTombstones");
+        tombstone.HasKey(x => new { x.Owner, x.Scope });
+        tombstone.Property(x => x.Scope).HasMaxLength(300);
+    }
+}

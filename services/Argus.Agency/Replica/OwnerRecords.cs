@@ -62,7 +62,8 @@ public sealed class OwnerRecords(PartnerClients partners, RecordKinds kinds)
 
     private static CallOptions Options(CancellationToken cancellationToken) => new(Justified, cancellationToken: cancellationToken);
 
-    private static DisclosedRecord Disclosed(RecordKind kind, IMessage content)
+    /// <summary>A record message as a copy keeps it.</summary>
+    public static DisclosedRecord Disclosed(RecordKind kind, IMessage content)
     {
         var header = kind.HeaderOf(content);
         return new DisclosedRecord(header.Name, kind, header.Name.Split('/')[1], header.Version, header.Handling.Code, header.Handling.Restrictions,

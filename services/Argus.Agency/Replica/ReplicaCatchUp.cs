@@ -112,7 +112,9 @@ public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfigu
         var handling = item.HandlingCode == Common.V1.HandlingCode.Unspecified
             ? HandlingCode.H0
             : EnumMap<Common.V1.HandlingCode, HandlingCode>.Convert(item.HandlingCode);
-        return (IRecordEvent)Activator.CreateInstance(type, Guid.Parse(item.EventId), owner.Code(), item.Record, item.Version, handling.ToString(), item.OccurTime.ToDateTimeOffset())!;
+        // Sync carries no content: catch-up reads each record from the owner (the pull path).
+        return (IRecordEvent)Activator.CreateInstance(type, Guid.Parse(item.EventId), owner.Code(), item.Record, item.Version, handling.ToString(),
+            item.OccurTime.ToDateTimeOffset(), null)!;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replica: caught up with {Partner}: {Count} events read from its Sync stream")]

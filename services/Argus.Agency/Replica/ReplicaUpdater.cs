@@ -65,6 +65,11 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
         }
 
         var now = clock.GetUtcNow();
+        if (message is RecordErased or ShareRevoked)
+        {
+            await TombstoneAsync(owner, message.Record, message.OccurredAt, cancellationToken);
+        }
+
         var outcome = message switch
         {
             RecordErased => await EraseAsync(owner, [message.Record], "erased by its owner", cancellationToken),
@@ -72,6 +77,7 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
                 await RefreshAsync(owner, await CopiesOfOperationAsync(owner, kinds.Parse(message.Record).OperationId, cancellationToken), null, now, cancellationToken),
             RecordShared shared when IsOperation(message.Record) =>
                 await KeepAsync(owner, await owners.ListOperationAsync(owner, message.Record, cancellationToken), [], Parse(shared.HandlingCode), now, cancellationToken),
+            IRecordEvent { Content: { } content } change and not ShareRevoked => await KeepPushedAsync(owner, change, content, now, cancellationToken),
             IRecordEvent change => await RefreshAsync(owner, [change.Record], message is RecordShared ? Parse(change.HandlingCode) : null, now, cancellationToken),
             _ => null, // lookup events carry nothing to copy: an approved follow-up arrives as RecordShared
         };
@@ -97,6 +103,41 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
         }
 
         statistics.Applied();
+    }
+
+    /// <summary>
+    /// Keeps the record the event carries, as its owner disclosed it when it wrote the event — no
+    /// read on the owner's service — unless the owner erased it, or stopped sharing it or its
+    /// operation, after that (a tombstone newer than the event): then the event brings nothing back.
+    /// Older versions than the copy's are ignored as before, so late and duplicate events are harmless.
+    /// </summary>
+    private async Task<(ProcessingAction Action, string Details)?> KeepPushedAsync(AgencyCode owner, IRecordEvent change, string content, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var name = kinds.Parse(change.Record);
+        var operation = kinds.OperationNamed(name.OperationId).ToString();
+        var tombstones = await db.Set<ForeignTombstone>()
+            .Where(t => t.Owner == owner && (t.Scope == change.Record || t.Scope == operation))
+            .Select(t => t.At)
+            .ToListAsync(cancellationToken);
+        if (tombstones.Any(at => at >= change.OccurredAt))
+        {
+            return null;
+        }
+
+        return await KeepAsync(owner, [OwnerRecords.Disclosed(name.Kind, name.Kind.ParseMessage(content))], [], null, now, cancellationToken);
+    }
+
+    private async Task TombstoneAsync(AgencyCode owner, string scope, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var tombstone = await db.Set<ForeignTombstone>().FirstOrDefaultAsync(t => t.Owner == owner && t.Scope == scope, cancellationToken);
+        if (tombstone is null)
+        {
+            db.Set<ForeignTombstone>().Add(new ForeignTombstone { Owner = owner, Scope = scope, At = at });
+        }
+        else if (tombstone.At < at)
+        {
+            tombstone.At = at;
+        }
     }
 
     /// <summary>Brings each named copy to what the owner shows now: updated, added, or erased.</summary>

@@ -823,6 +823,24 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.ToTable("ForeignRecords", (string)null);
                 });
 
+            modelBuilder.Entity("Argus.Agency.Replica.ForeignTombstone", b =>
+                {
+                    b.Property<string>("Owner")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Owner", "Scope");
+
+                    b.ToTable("ForeignTombstones", (string)null);
+                });
+
             modelBuilder.Entity("Argus.Agency.Replica.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")

@@ -800,6 +800,24 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.ToTable("ForeignRecords", (string)null);
                 });
 
+            modelBuilder.Entity("Argus.Agency.Replica.ForeignTombstone", b =>
+                {
+                    b.Property<string>("Owner")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Owner", "Scope");
+
+                    b.ToTable("ForeignTombstones", (string)null);
+                });
+
             modelBuilder.Entity("Argus.Agency.Replica.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")

@@ -1,0 +1,35 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Argus.Agency.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class PushedCopies : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ForeignTombstones",
+                columns: table => new
+                {
+                    Owner = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ForeignTombstones", x => new { x.Owner, x.Scope });
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ForeignTombstones");
+        }
+    }
+}
