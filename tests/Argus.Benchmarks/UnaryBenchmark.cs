@@ -31,6 +31,7 @@ internal static class UnaryBenchmark
         await using var unauthenticated = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, identity, caller: null, own: null, partners: null,
             "--environment=Development", "--Argus:Auth:DisableForBenchmarks=true");
         await using var postgres = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.PostgreSql, identity, caller);
+        await using var raw = await RawTransactions.CreateAsync(await TestPostgres.CreateDatabaseAsync("raw"));
 
         // The same client for every target: TLS trusting the CA, the caller's certificate in the
         // handshake, HTTP/2; the agency services add a bound token per call.
@@ -59,6 +60,7 @@ internal static class UnaryBenchmark
             ("GetArrest (TLS, no auth)", _ => plainArrests.GetArrestAsync(plainGet).ResponseAsync),
             ("CreateArrest (SQLite)", _ => sqliteClient.Arrests.CreateArrestAsync(Create(sqliteParent)).ResponseAsync),
             ("CreateArrest (PostgreSQL)", _ => postgresClient.Arrests.CreateArrestAsync(Create(postgresParent)).ResponseAsync),
+            ("raw 2-row insert tx (PostgreSQL)", _ => raw.InsertTwoRowsAsync()),
         };
 
         // Warm every path first (JIT tiering, connection pools, caches, tokens), so no run pays
@@ -78,7 +80,16 @@ internal static class UnaryBenchmark
         var getRps = results[1].RequestsPerSecond;
         var plainRps = results[2].RequestsPerSecond;
         var validationMicroseconds = 2 * 1e6 / getRps - 2 * 1e6 / plainRps; // CPU-seconds per call on 2 cores, difference
+        var rawRps = results[5].RequestsPerSecond;
+        var createRatio = results[4].RequestsPerSecond / rawRps;
+        var peakRssMb = Environment.WorkingSet / 1e6;
+        using (var self = System.Diagnostics.Process.GetCurrentProcess())
+        {
+            peakRssMb = self.PeakWorkingSet64 / 1e6;
+        }
+
         Console.WriteLine($"GetArrest / echo = {getRps / echoRps:N2} (target ≥ 0.60); token validation costs {1 - getRps / plainRps:P0} of GetArrest throughput (≈ {validationMicroseconds:N0} µs of CPU per call)");
+        Console.WriteLine($"CreateArrest (PostgreSQL) / raw 2-row insert tx = {createRatio:N2} (target ≥ 0.50); peak RSS of this process (identity, three agency services, clients) {peakRssMb:N0} MB");
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             benchmark = "unary",
@@ -89,7 +100,11 @@ internal static class UnaryBenchmark
             get_arrest_no_auth_rps = Math.Round(plainRps),
             create_arrest_sqlite_rps = Math.Round(results[3].RequestsPerSecond),
             create_arrest_postgres_rps = Math.Round(results[4].RequestsPerSecond),
+            raw_two_row_tx_postgres_rps = Math.Round(rawRps),
             get_to_echo_ratio = Math.Round(getRps / echoRps, 3),
+            create_to_raw_tx_ratio = Math.Round(createRatio, 3),
+            peak_rss_mb = Math.Round(peakRssMb),
+            peak_rss_of = "the benchmark process: identity server, three agency services and the clients, in-process",
             token_validation_cpu_us = Math.Round(validationMicroseconds, 1),
             echo_p50_ms = Math.Round(results[0].P50Ms, 3),
             echo_p99_ms = Math.Round(results[0].P99Ms, 3),
