@@ -57,6 +57,7 @@ public static class AgencyHost
 
         // The processing log; records; sharing; lookups.
         services.AddSingleton<ProcessingLogWriter>();
+        services.AddSingleton<LogHeadSigner>();
         services.AddScoped<RequestProcessingLog>();
         services.AddSingleton(new RecordCache(
             configuration.GetValue("Argus:ReadCache:Enabled", true) ? configuration.GetValue("Argus:ReadCache:Capacity", 100_000) : 0));

@@ -57,6 +57,9 @@ internal static class ExitCodes
     public const int Unauthorized = 4;
     public const int Unavailable = 5;
     public const int ChainBroken = 6;
+
+    /// <summary>The chain holds, but the log no longer extends a head the partner agency witnessed.</summary>
+    public const int WitnessContradicted = 7;
 }
 
 /// <summary>A failure the CLI reports in one line and an exit code, without a stack trace.</summary>

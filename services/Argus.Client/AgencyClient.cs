@@ -32,6 +32,7 @@ public sealed class AgencyClient : IDisposable
         Exchange = new ExchangeService.ExchangeServiceClient(invoker);
         Replica = new ReplicaService.ReplicaServiceClient(invoker);
         Lookup = new LookupService.LookupServiceClient(invoker);
+        Audit = new Argus.Audit.V1.AuditService.AuditServiceClient(invoker);
         Health = new Health.HealthClient(invoker);
     }
 
@@ -57,6 +58,9 @@ public sealed class AgencyClient : IDisposable
     /// <summary>Hit/no-hit lookups and their follow-ups.</summary>
     public LookupService.LookupServiceClient Lookup { get; }
 
+    /// <summary>The processing log: auditors read it; a partner agency witnesses its signed head.</summary>
+    public Argus.Audit.V1.AuditService.AuditServiceClient Audit { get; }
+
     public Health.HealthClient Health { get; }
 
     public void Dispose() => channel.Dispose();
@@ -73,6 +77,7 @@ public sealed class AgencyClient : IDisposable
             ("argus.exchange.v1.ExchangeService", ["ListShares", "Sync"]),
             ("argus.replica.v1.ReplicaService", ["GetForeignRecord", "ListForeignRecords"]),
             ("argus.lookup.v1.LookupService", ["GetFollowUp", "ListFollowUps"]),
+            ("argus.audit.v1.AuditService", ["ListAuditEntries", "GetSignedLogHead", "ListWitnessedLogHeads"]),
             ("grpc.health.v1.Health", ["Check"]),
         ];
         return idempotent.SelectMany(s => s.Methods.Select(m => new MethodName { Service = s.Service, Method = m }));

@@ -32,6 +32,7 @@ public sealed class RecordKindTests
     private static readonly string[] OpenToPartners =
     [
         "/argus.arrests.v1.ArrestService/GetArrest", "/argus.arrests.v1.ArrestService/ListArrests",
+        "/argus.audit.v1.AuditService/GetSignedLogHead",
         "/argus.connectivity.v1.ConnectivityService/WhoAmI",
         "/argus.evidence.v1.EvidenceService/GetEvidenceItem", "/argus.evidence.v1.EvidenceService/ListEvidenceItems",
         "/argus.exchange.v1.ExchangeService/Sync",

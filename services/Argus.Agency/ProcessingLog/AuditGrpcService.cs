@@ -10,8 +10,31 @@ using Proto = Argus.Audit.V1;
 namespace Argus.Agency.ProcessingLog;
 
 /// <summary>Reading the processing log, for auditors and `argus audit verify`.</summary>
-internal sealed class AuditGrpcService(AgencyDbContext db, ProcessingLogWriter log) : Proto.AuditService.AuditServiceBase
+internal sealed class AuditGrpcService(AgencyDbContext db, ProcessingLogWriter log, LogHeadSigner signer) : Proto.AuditService.AuditServiceBase
 {
+    [Authorize(ArgusScopes.Exchange)]
+    [Callers.OpenToPartners]
+    public override async Task<Proto.GetSignedLogHeadResponse> GetSignedLogHead(Proto.GetSignedLogHeadRequest request, ServerCallContext context)
+    {
+        // Everything committed so far is chained first: the head covers it.
+        await log.SealAsync().WaitAsync(context.CancellationToken);
+        var head = await db.Set<AuditEntryEntity>().AsNoTracking().Where(e => e.Sequence != null).OrderByDescending(e => e.Sequence)
+            .Select(e => new { Sequence = e.Sequence!.Value, e.Hash }).FirstOrDefaultAsync(context.CancellationToken);
+        return new() { Head = signer.Sign(head?.Sequence ?? 0, head?.Hash ?? Argus.Client.Audit.AuditChain.Genesis) };
+    }
+
+    [Authorize(ArgusScopes.AdminRead)]
+    public override async Task<Proto.ListWitnessedLogHeadsResponse> ListWitnessedLogHeads(Proto.ListWitnessedLogHeadsRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        var owner = Shared.Input.Enum<Common.V1.AgencyCode, Shared.AgencyCode>(request.Owner, "owner", errors);
+        errors.ThrowIfAny();
+        var heads = await db.Set<WitnessedLogHead>().AsNoTracking().Where(h => h.Owner == owner).OrderBy(h => h.Id).ToListAsync(context.CancellationToken);
+        var response = new Proto.ListWitnessedLogHeadsResponse();
+        response.Heads.AddRange(heads.Select(h => h.ToProto()));
+        return response;
+    }
+
     [Authorize(ArgusScopes.AdminRead)]
     public override async Task<Proto.ListAuditEntriesResponse> ListAuditEntries(Proto.ListAuditEntriesRequest request, ServerCallContext context)
     {

@@ -19,7 +19,7 @@ namespace Argus.Agency.Replica;
 /// "Argus:Replica:SyncInterval" (5 minutes by default). Each event goes through the same
 /// <see cref="ReplicaUpdater"/> as the bus, so one seen on both is applied once.
 /// </summary>
-public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfiguration configuration, IJurisdiction jurisdiction, ReplicaStatistics statistics, ILogger<ReplicaCatchUp> logger)
+public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfiguration configuration, IJurisdiction jurisdiction, ReplicaStatistics statistics, LogWitness witness, ILogger<ReplicaCatchUp> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,6 +43,17 @@ public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfigu
                 {
                     LogFailed(logger, ex, partner);
                     failed = true;
+                    continue;
+                }
+
+                try
+                {
+                    await witness.WitnessAsync(partner, stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Witnessing is independent of the copies: its failure does not hold them back.
+                    LogWitnessFailed(logger, ex, partner);
                 }
             }
 
@@ -119,6 +130,9 @@ public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfigu
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replica: caught up with {Partner}: {Count} events read from its Sync stream")]
     private static partial void LogCaughtUp(ILogger logger, AgencyCode partner, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Witnessing {Partner}'s processing log failed; trying again at the next catch-up")]
+    private static partial void LogWitnessFailed(ILogger logger, Exception exception, AgencyCode partner);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replica: catching up with {Partner} failed; trying again shortly")]
     private static partial void LogFailed(ILogger logger, Exception exception, AgencyCode partner);

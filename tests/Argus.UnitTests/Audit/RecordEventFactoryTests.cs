@@ -20,10 +20,10 @@ public sealed class RecordEventFactoryTests
             Assert.Equal(original, back);
             Assert.Equal(original.EventId, row.MessageId);
             Assert.Equal("be", row.RoutingKey);
-            // Identifiers and metadata only: nothing else travels in an event.
+            // Identifiers and metadata, and for a record event the record as disclosed to a partner.
             using var body = System.Text.Json.JsonDocument.Parse(row.Body);
             string[] expected = original is IRecordEvent
-                ? ["eventId", "handlingCode", "occurredAt", "owner", "record", "version"]
+                ? ["content", "eventId", "handlingCode", "occurredAt", "owner", "record", "version"]
                 : original is LookupFollowUpDecided
                     ? ["approved", "eventId", "occurredAt", "owner", "record", "requester"]
                     : ["eventId", "occurredAt", "owner", "record", "requester"];
@@ -35,6 +35,6 @@ public sealed class RecordEventFactoryTests
     {
         nameof(LookupFollowUpRequested) => new LookupFollowUpRequested(Guid.CreateVersion7(), "nl", "lookups/1/followUps/2", "be", now),
         nameof(LookupFollowUpDecided) => new LookupFollowUpDecided(Guid.CreateVersion7(), "nl", "lookups/1/followUps/2", "be", true, now),
-        _ => (IArgusEvent)Activator.CreateInstance(type, Guid.CreateVersion7(), "nl", "operations/argus/arrests/1", 3, "H2", now)!,
+        _ => (IArgusEvent)Activator.CreateInstance(type, Guid.CreateVersion7(), "nl", "operations/argus/arrests/1", 3, "H2", now, "{\"name\":\"operations/argus/arrests/1\"}")!,
     };
 }
