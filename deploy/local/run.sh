@@ -163,9 +163,11 @@ dotnet "$(bin Argus.Scenario Argus.Scenario)" --nl "https://127.0.0.1:$nl_port" 
   --identity "$issuer" --pki "$pki" --wait-seconds 60
 status=$?
 # The processing logs (Art. 25) must verify: every step above left hash-chained entries.
-for agency in "nl $nl_port" "be $be_port"; do
+# Each also against the heads of it the other agency witnessed (signed by the owner, kept by the partner).
+for agency in "nl $nl_port be $be_port" "be $be_port nl $nl_port"; do
   set -- $agency
-  argus audit verify --agency "https://127.0.0.1:$2" --agency-code "$1" --credentials "$auditor" || status=1
+  argus audit verify --agency "https://127.0.0.1:$2" --agency-code "$1" --witness "https://127.0.0.1:$4" --witness-code "$3" \
+    --credentials "$auditor" || status=1
 done
 set -e
 

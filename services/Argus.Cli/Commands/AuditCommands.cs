@@ -80,7 +80,9 @@ internal static class AuditCommands
                 }
             }
 
-            await stdout.WriteLineAsync($"It extends all {heads.Heads.Count} heads {witnessAddress} witnessed, each signed by {result.GetValue(code)}.");
+            await stdout.WriteLineAsync(heads.Heads.Count == 1
+                ? $"It extends the head {witnessAddress} witnessed, signed by {result.GetValue(code)}."
+                : $"It extends all {heads.Heads.Count} heads {witnessAddress} witnessed, each signed by {result.GetValue(code)}.");
             return ExitCodes.Ok;
         }));
 
