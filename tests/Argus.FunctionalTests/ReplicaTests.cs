@@ -1,5 +1,6 @@
 using Argus.Agency.Outbox;
 using Argus.Agency.Persistence;
+using Argus.Agency.ProcessingLog;
 using Argus.Arrests.V1;
 using Argus.Common.V1;
 using Argus.Events;
@@ -245,6 +246,38 @@ public sealed class ReplicaTests
         using var stderr = new StringWriter();
         var code = await Argus.Cli.ArgusCli.RunAsync([.. args, "--broker", TestRabbitMq.Uri], stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task A_record_created_under_a_share_reaches_the_replica_without_a_read_on_the_owner_and_its_disclosure_is_logged_with_it()
+    {
+        await using var exchange = await ExchangeFixture.StartAsync();
+        var operation = await OpenOperationAsync(exchange);
+        await exchange.ShareWithBelgiumAsync(operation, HandlingCode.H2);
+        await exchange.WaitForCopiesAsync(c => c.Any(x => x.Record == operation), Converge);
+
+        var arrests = new List<Arrest>();
+        for (var i = 0; i < 5; i++)
+        {
+            arrests.Add(await ArrestAsync(exchange, operation));
+        }
+
+        var copies = await exchange.WaitForCopiesAsync(c => arrests.All(a => c.Any(x => x.Record == a.Name)), Converge);
+
+        // Each copy is what the owner would have shown Belgium: the record, under the share's handling.
+        Assert.All(arrests, a => Assert.Equal(a.Name, copies.Single(c => c.Record == a.Name).Arrest.Name));
+        Assert.All(copies, c => Assert.Equal(HandlingCode.H2, c.HandlingCode));
+        await using var scope = exchange.Netherlands.Services.CreateAsyncScope();
+        var log = await scope.ServiceProvider.GetRequiredService<AgencyDbContext>().Set<AuditEntryEntity>().AsNoTracking().ToListAsync();
+        foreach (var arrest in arrests)
+        {
+            // No read by Belgium's service: the event carried the record.
+            Assert.DoesNotContain(log, e => e.Record == arrest.Name && e.ClientId == "argus-be");
+            // The disclosure, by the writer, with the change.
+            var disclosure = Assert.Single(log, e => e.Record == arrest.Name && e.Action == ProcessingAction.Disclosure);
+            Assert.Equal("be", disclosure.Recipients);
+            Assert.Contains("pushed under H2", disclosure.Details, StringComparison.Ordinal);
+        }
     }
 
     private static async Task<string> OpenOperationAsync(ExchangeFixture exchange) =>
