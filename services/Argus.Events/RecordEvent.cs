@@ -15,7 +15,7 @@ public interface IArgusEvent
     /// <summary>"nl" or "be": whose record (or lookup) it is.</summary>
     string Owner { get; }
 
-    /// <summary>The resource on the owner's service the event is about, e.g. "operations/argus/arrests/…"; fetch it over gRPC.</summary>
+    /// <summary>The resource on the owner's service the event is about, e.g. "operations/argus/arrests/…"; fetch it over gRPC (a partner's record event may carry it: <see cref="IRecordEvent.Content"/>).</summary>
     string Record { get; }
 
     DateTimeOffset OccurredAt { get; }
