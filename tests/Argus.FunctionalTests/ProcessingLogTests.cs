@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Argus.Agency.Persistence;
 using AuditEntryEntity = Argus.Agency.ProcessingLog.AuditEntryEntity;
 using Argus.Arrests.V1;
 using Argus.Audit.V1;
-using Argus.Cli;
 using Argus.Client.Audit;
 using Argus.Client.Security;
 using Argus.Hosting.Persistence;
@@ -174,22 +172,8 @@ public abstract class ProcessingLogTests(DatabaseProvider provider) : IAsyncLife
         return new AuditService.AuditServiceClient(invoker);
     }
 
-    private async Task<(int ExitCode, string Out, string Error)> ArgusAsync(params string[] args)
-    {
-        var file = Path.Combine(identity.DataDirectory, "auditor.json");
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
-        {
-            clientId = auditor.ClientId,
-            clientSecret = auditor.ClientSecret,
-            tokenEndpoint = identity.TokenEndpoint.ToString(),
-            issuer = identity.Issuer.ToString(),
-        }));
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = await ArgusCli.RunAsync([.. args, "--agency", nl.Address.ToString(), "--agency-code", "nl", "--credentials", file, "--ca", TestPki.Pki.CaCertificatePath],
-            stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int ExitCode, string Out, string Error)> ArgusAsync(params string[] args) =>
+        AuditorCli.RunAsync(identity, auditor, [.. args, "--agency", nl.Address.ToString(), "--agency-code", "nl"]);
 }
 
 [Trait("Database", "Sqlite")]

@@ -1,10 +1,8 @@
-using System.Text.Json;
 using Argus.Agency.Persistence;
 using Argus.Agency.Replica;
 using Argus.Agency.Shared;
 using Argus.Arrests.V1;
 using Argus.Belgium;
-using Argus.Cli;
 using Argus.Client.Audit;
 using Argus.Client.Security;
 using Argus.Hosting.Persistence;
@@ -104,25 +102,9 @@ public sealed class WitnessedLogTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    private async Task<(int ExitCode, string Out, string Error)> VerifyAsync(bool witnessed)
+    private Task<(int ExitCode, string Out, string Error)> VerifyAsync(bool witnessed)
     {
-        var file = Path.Combine(identity.DataDirectory, "witness-auditor.json");
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
-        {
-            clientId = auditor.ClientId,
-            clientSecret = auditor.ClientSecret,
-            tokenEndpoint = identity.TokenEndpoint.ToString(),
-            issuer = identity.Issuer.ToString(),
-        }));
-        string[] args = ["audit", "verify", "--agency", nl.Address.ToString(), "--agency-code", "nl", "--credentials", file, "--ca", TestPki.Pki.CaCertificatePath];
-        if (witnessed)
-        {
-            args = [.. args, "--witness", be.Address.ToString(), "--witness-code", "be"];
-        }
-
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = await ArgusCli.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
+        string[] args = ["audit", "verify", "--agency", nl.Address.ToString(), "--agency-code", "nl"];
+        return AuditorCli.RunAsync(identity, auditor, witnessed ? [.. args, "--witness", be.Address.ToString(), "--witness-code", "be"] : args);
     }
 }
