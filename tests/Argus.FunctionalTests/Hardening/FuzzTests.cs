@@ -75,47 +75,14 @@ public sealed class FuzzTests(HardeningFixture fixture, ITestOutputHelper output
         var logLinesBefore = process.LogLines;
         var stackFramesBefore = process.StackTraceLines;
 
-        // Every input comes from its own seed, drawn in a fixed order: the same requests whatever
-        // the calls' timing. Each method gets every mangling in turn.
-        var master = new Random(seed);
-        var manglings = Enum.GetValues<Mangling>();
-        var raw = methods.ToDictionary(m => m.FullName, RawCalls.For);
-        var cases = new ConcurrentQueue<FuzzCase>();
-        for (var iteration = 0; iteration < iterations; iteration++)
+        var run = await FuzzAsync(methods, channel.Invoker, iterations, seed, RawCalls.Justified("fuzz test"));
+        var summary = run.Summary;
+        var total = run.Total;
+        output.WriteLine($"{replay}: {total} requests in {run.Elapsed.TotalSeconds:F1} s: {summary}");
+        Console.WriteLine($"fault test: fuzz: {replay}: {total} malformed requests to {methods.Count} methods in {run.Elapsed.TotalSeconds:F1} s: {summary}");
+        if (!run.Failures.IsEmpty)
         {
-            foreach (var method in methods)
-            {
-                cases.Enqueue(new FuzzCase(method, raw[method.FullName], iteration, manglings[iteration % manglings.Length], master.Next()));
-            }
-        }
-
-        var total = cases.Count;
-        var failures = new ConcurrentQueue<string>();
-        var statuses = new ConcurrentDictionary<StatusCode, int>();
-        var started = DateTime.UtcNow;
-        var workers = Enumerable.Range(0, InFlight).Select(_ => Task.Run(async () =>
-        {
-            while (cases.TryDequeue(out var fuzz))
-            {
-                var request = new RequestFuzzer(new Random(fuzz.Seed)).Create(fuzz.Descriptor.InputType, fuzz.Mangling);
-                var outcome = await RawCalls.CallAsync(channel.Invoker, fuzz.Call, request,
-                    new CallOptions(RawCalls.Justified("fuzz test"), DateTime.UtcNow.AddSeconds(10)));
-                statuses.AddOrUpdate(outcome.Code, 1, (_, count) => count + 1);
-                if (Problem(outcome) is { } problem)
-                {
-                    failures.Enqueue($"{fuzz}: {problem}; the request: {Hex(request)}");
-                }
-            }
-        })).ToList();
-        await Task.WhenAll(workers);
-        var elapsed = DateTime.UtcNow - started;
-
-        var summary = string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"));
-        output.WriteLine($"{replay}: {total} requests in {elapsed.TotalSeconds:F1} s: {summary}");
-        Console.WriteLine($"fault test: fuzz: {replay}: {total} malformed requests to {methods.Count} methods in {elapsed.TotalSeconds:F1} s: {summary}");
-        if (!failures.IsEmpty)
-        {
-            Assert.Fail($"{replay}: {failures.Count} of {total} requests were answered wrongly; the first:{Environment.NewLine}{string.Join(Environment.NewLine, failures.Take(20))}");
+            Assert.Fail($"{replay}: {run.Failures.Count} of {total} requests were answered wrongly; the first:{Environment.NewLine}{string.Join(Environment.NewLine, run.Failures.Take(20))}");
         }
 
         // The same channel still serves.
@@ -211,6 +178,79 @@ public sealed class FuzzTests(HardeningFixture fixture, ITestOutputHelper output
             }
         }
     }
+
+    [Fact]
+    public async Task Seeded_malformed_requests_to_the_identity_servers_admin_API_get_a_bounded_caller_error()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("ARGUS_FUZZ_SEED"), out var fixedSeed) ? fixedSeed : Random.Shared.Next();
+        var iterations = int.TryParse(Environment.GetEnvironmentVariable("ARGUS_FUZZ_ITERATIONS"), out var fixedIterations) && fixedIterations > 0
+            ? fixedIterations
+            : DefaultIterations / 2;
+        var replay = $"fuzz seed {seed} (replay: ARGUS_FUZZ_SEED={seed} ARGUS_FUZZ_ITERATIONS={iterations})";
+        // An identity server of its own: requests that happen to decode may register, change or disable clients.
+        await using var identity = await RunningIdentity.StartAsync();
+        var admin = new ClientCredentials
+        {
+            TokenEndpoint = identity.TokenEndpoint,
+            ClientId = "argus-admin",
+            ClientSecret = RunningIdentity.AdminSecret,
+            CaCertificate = RunningIdentity.CaCertificate,
+        };
+        using var tokens = new AccessTokenSource(admin);
+        using var channel = RawChannel.Open(identity.Issuer, admin, tokens, audience: ArgusAudiences.Identity);
+        var methods = RawCalls.IdentityAdminMethods();
+
+        var run = await FuzzAsync(methods, channel.Invoker, iterations, seed, new Metadata());
+
+        Console.WriteLine($"fault test: fuzz (identity admin API): {replay}: {run.Total} malformed requests to {methods.Count} methods in {run.Elapsed.TotalSeconds:F1} s: {run.Summary}");
+        if (!run.Failures.IsEmpty)
+        {
+            Assert.Fail($"{replay}: {run.Failures.Count} of {run.Total} requests were answered wrongly; the first:{Environment.NewLine}{string.Join(Environment.NewLine, run.Failures.Take(20))}");
+        }
+    }
+
+    /// <summary>
+    /// Every method <paramref name="iterations"/> times, each mangling in turn, 8 calls in flight.
+    /// Every input comes from its own seed, drawn in a fixed order: the same requests whatever the
+    /// calls' timing.
+    /// </summary>
+    private static async Task<FuzzRun> FuzzAsync(IReadOnlyList<MethodDescriptor> methods, CallInvoker invoker, int iterations, int seed, Metadata headers)
+    {
+        var master = new Random(seed);
+        var manglings = Enum.GetValues<Mangling>();
+        var raw = methods.ToDictionary(m => m.FullName, RawCalls.For);
+        var cases = new ConcurrentQueue<FuzzCase>();
+        for (var iteration = 0; iteration < iterations; iteration++)
+        {
+            foreach (var method in methods)
+            {
+                cases.Enqueue(new FuzzCase(method, raw[method.FullName], iteration, manglings[iteration % manglings.Length], master.Next()));
+            }
+        }
+
+        var total = cases.Count;
+        var failures = new ConcurrentQueue<string>();
+        var statuses = new ConcurrentDictionary<StatusCode, int>();
+        var started = DateTime.UtcNow;
+        var workers = Enumerable.Range(0, InFlight).Select(_ => Task.Run(async () =>
+        {
+            while (cases.TryDequeue(out var fuzz))
+            {
+                var request = new RequestFuzzer(new Random(fuzz.Seed)).Create(fuzz.Descriptor.InputType, fuzz.Mangling);
+                var outcome = await RawCalls.CallAsync(invoker, fuzz.Call, request, new CallOptions(headers, DateTime.UtcNow.AddSeconds(10)));
+                statuses.AddOrUpdate(outcome.Code, 1, (_, count) => count + 1);
+                if (Problem(outcome) is { } problem)
+                {
+                    failures.Enqueue($"{fuzz}: {problem}; the request: {Hex(request)}");
+                }
+            }
+        })).ToList();
+        await Task.WhenAll(workers);
+        var summary = string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"));
+        return new FuzzRun(total, DateTime.UtcNow - started, summary, failures);
+    }
+
+    private sealed record FuzzRun(int Total, TimeSpan Elapsed, string Summary, ConcurrentQueue<string> Failures);
 
     private static void AssertBriefInvalidArgument(CallOutcome outcome)
     {
