@@ -53,12 +53,7 @@ public static class LogHeadSignature
 
         using (certificate)
         {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(authority);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.VerificationTime = head.SignTime.ToDateTime();
-            if (!chain.Build(certificate))
+            if (!Security.TrustedCertificates.IssuedBy(certificate, authority, at: head.SignTime.ToDateTime()))
             {
                 return "its certificate was not issued by the Argus CA";
             }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Argus.Client.Security;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Argus.Hosting.Security;
@@ -19,38 +20,12 @@ public static class ClientCertificateTrust
     /// </summary>
     public static X509Certificate2? FromConfiguration(Microsoft.Extensions.Configuration.IConfiguration configuration, string contentRoot) =>
         (configuration["Argus:Auth:ClientCaCertificatePath"] ?? configuration["Argus:Auth:CaCertificatePath"]) is { Length: > 0 } path
-            ? Argus.Client.Security.TrustedCertificates.LoadCa(Path.GetFullPath(path, contentRoot))
+            ? TrustedCertificates.LoadCa(Path.GetFullPath(path, contentRoot))
             : null;
 
     public static Func<X509Certificate2, X509Chain?, System.Net.Security.SslPolicyErrors, bool> Validator(X509Certificate2? authority) =>
         (certificate, _, _) => authority is not null && ChainsTo(certificate, authority);
 
-    public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 authority)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority);
-        // The development PKI publishes no revocation lists; a client is revoked at the identity
-        // server (disable, remove-cert), which stops its tokens.
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
-        try
-        {
-            return chain.Build(certificate);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-        finally
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                if (!ReferenceEquals(element.Certificate, certificate) && !ReferenceEquals(element.Certificate, authority))
-                {
-                    element.Certificate.Dispose();
-                }
-            }
-        }
-    }
+    public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 authority) =>
+        TrustedCertificates.IssuedBy(certificate, authority, ClientAuthentication);
 }
