@@ -51,6 +51,17 @@ public abstract class Record
         copy.Handling = handling;
         return copy;
     }
+
+    /// <summary>
+    /// The record as a partner it is shared with (itself, and/or through its operation) is shown it:
+    /// under the stricter of its own handling and the shares', in that order; itself when the shares
+    /// add nothing.
+    /// </summary>
+    public Record ShownUnder(Handling? sharedUnder, Handling? alsoSharedUnder = null)
+    {
+        var handling = Handling.StricterOf(sharedUnder).StricterOf(alsoSharedUnder);
+        return handling == Handling ? this : ShownAs(handling);
+    }
 }
 
 /// <summary>A record that belongs to an operation: house searches, arrests, evidence.</summary>

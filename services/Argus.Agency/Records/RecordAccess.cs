@@ -65,8 +65,7 @@ public sealed class RecordAccess(Caller caller, IRecordShares shares)
                 continue;
             }
 
-            var handling = record.Handling.StricterOf(byRecord).StricterOf(byOperation);
-            shown.Add(handling == record.Handling ? record : (T)record.ShownAs(handling));
+            shown.Add((T)record.ShownUnder(byRecord, byOperation));
         }
 
         return shown;

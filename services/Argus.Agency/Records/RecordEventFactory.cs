@@ -27,12 +27,8 @@ public static class RecordEventFactory
     /// <paramref name="record"/> as a partner the record is shared with is shown it — under the
     /// stricter handling, as the owner's Get would answer the partner — in its message's JSON form.
     /// </summary>
-    public static string Disclosed(Record record, Handling sharedUnder)
-    {
-        var handling = record.Handling.StricterOf(sharedUnder);
-        var shown = handling == record.Handling ? record : record.ShownAs(handling);
-        return Google.Protobuf.JsonFormatter.Default.Format(record.Kind.ToMessage(shown));
-    }
+    public static string Disclosed(Record record, Handling sharedUnder) =>
+        Google.Protobuf.JsonFormatter.Default.Format(record.Kind.ToMessage(record.ShownUnder(sharedUnder)));
 
     /// <summary>The owner erased <paramref name="record"/>; the event names it, nothing of its content.</summary>
     public static RecordErased Erased(Record record, DateTimeOffset now) =>
