@@ -41,5 +41,6 @@ public static class GrpcRefusal
     }
 
     /// <summary>Whether the request is a gRPC call (and so wants its refusal as a gRPC status).</summary>
-    public static bool IsGrpc(HttpRequest request) => request.ContentType.IsGrpc();
+    public static bool IsGrpc(HttpRequest request) =>
+        request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
 }
