@@ -139,7 +139,9 @@ internal static class ExchangeBenchmark
             while (writes.Count < due)
             {
                 writes.Add(Task.Run(async () =>
-                    (await nl.Client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = parent, Arrest = UnaryBenchmark.NewArrest() })).Arrest));
+                    (await nl.Client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = parent, Arrest = UnaryBenchmark.NewArrest() },
+                        // Past the knee the open loop queues writes for longer than the client's default 10 s.
+                        deadline: DateTime.UtcNow.AddMinutes(2))).Arrest));
             }
         }
 
