@@ -40,6 +40,12 @@ set -e
 echo "Fault tests (what each did, counted):"
 grep -o 'fault test: .*' "$work/test.log" | sed 's/^/  /' || echo "  (none ran)"
 
+# The failed tests' names and first message lines, last, so that a log's tail names what failed.
+if grep -qE '^ +Failed [A-Z]' "$work/test.log"; then
+  echo "Failed tests:"
+  grep -E -A2 '^ +Failed [A-Z]' "$work/test.log" | grep -Ev '^ *(Error Message:)?$|^--$' | cut -c1-300 | sed 's/^ */  /'
+fi
+
 # One closing line for the whole suite, summed over the test assemblies (the console logger at
 # normal verbosity ends each assembly with "Total tests: N", "Passed: N", "Failed: N").
 awk '/^ +Passed: +[0-9]+ *$/ { p += $2 } /^ +Failed: +[0-9]+ *$/ { f += $2 }

@@ -50,9 +50,14 @@ public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfigu
                 {
                     await witness.WitnessAsync(partner, stoppingToken);
                 }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                catch (Grpc.Core.RpcException ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     // Witnessing is independent of the copies: its failure does not hold them back.
+                    // The partner's answer says why (no signing key configured, say): one line, no stack.
+                    LogWitnessRefused(logger, partner, ex.StatusCode, ex.Status.Detail);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
                     LogWitnessFailed(logger, ex, partner);
                 }
             }
@@ -133,6 +138,9 @@ public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfigu
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Witnessing {Partner}'s processing log failed; trying again at the next catch-up")]
     private static partial void LogWitnessFailed(ILogger logger, Exception exception, AgencyCode partner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Witnessing {Partner}'s processing log was refused ({Status}: {Detail}); trying again at the next catch-up")]
+    private static partial void LogWitnessRefused(ILogger logger, AgencyCode partner, Grpc.Core.StatusCode status, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replica: catching up with {Partner} failed; trying again shortly")]
     private static partial void LogFailed(ILogger logger, Exception exception, AgencyCode partner);
