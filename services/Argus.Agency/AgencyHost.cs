@@ -69,6 +69,10 @@ public static class AgencyHost
         services.AddScoped<SubjectMatcher>();
         services.AddScoped<HitNoHitLookups>();
         services.AddSingleton<PartnerClients>();
+        foreach (var kind in kinds.All)
+        {
+            kind.AddServices(services, configuration, dataDirectory);
+        }
 
         // Copies of what partners share need credentials to read it with and partners to read it from.
         var replica = configuration[$"{AgencyCredentialsOptions.Section}:ClientId"] is { Length: > 0 }

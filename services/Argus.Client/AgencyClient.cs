@@ -28,6 +28,8 @@ public sealed class AgencyClient : IDisposable
         HouseSearches = new HouseSearchService.HouseSearchServiceClient(invoker);
         Arrests = new ArrestService.ArrestServiceClient(invoker);
         Evidence = new EvidenceService.EvidenceServiceClient(invoker);
+        Custody = new CustodyService.CustodyServiceClient(invoker);
+        Content = new EvidenceContentService.EvidenceContentServiceClient(invoker);
         Connectivity = new ConnectivityService.ConnectivityServiceClient(invoker);
         Exchange = new ExchangeService.ExchangeServiceClient(invoker);
         Replica = new ReplicaService.ReplicaServiceClient(invoker);
@@ -47,6 +49,12 @@ public sealed class AgencyClient : IDisposable
     public ArrestService.ArrestServiceClient Arrests { get; }
 
     public EvidenceService.EvidenceServiceClient Evidence { get; }
+
+    /// <summary>Evidence items' chain of custody.</summary>
+    public CustodyService.CustodyServiceClient Custody { get; }
+
+    /// <summary>Evidence items' digital content: resumable uploads, downloads (see <see cref="Evidence.EvidenceTransfer"/>).</summary>
+    public EvidenceContentService.EvidenceContentServiceClient Content { get; }
 
     public ConnectivityService.ConnectivityServiceClient Connectivity { get; }
 
@@ -73,6 +81,8 @@ public sealed class AgencyClient : IDisposable
             ("argus.searches.v1.HouseSearchService", ["GetHouseSearch", "ListHouseSearches", "CreateHouseSearch"]),
             ("argus.arrests.v1.ArrestService", ["GetArrest", "ListArrests", "CreateArrest"]),
             ("argus.evidence.v1.EvidenceService", ["GetEvidenceItem", "ListEvidenceItems", "CreateEvidenceItem"]),
+            ("argus.evidence.v1.CustodyService", ["ListCustodyEvents"]),
+            ("argus.evidence.v1.EvidenceContentService", ["CreateUpload", "QueryUpload", "ReadContent"]),
             ("argus.connectivity.v1.ConnectivityService", ["WhoAmI"]),
             ("argus.exchange.v1.ExchangeService", ["ListShares", "Sync"]),
             ("argus.replica.v1.ReplicaService", ["GetForeignRecord", "ListForeignRecords"]),

@@ -74,6 +74,20 @@ internal static class Records
         Handling = new Handling { Code = HandlingCode.H2 },
     };
 
+    /// <summary>A seized phone, whose extraction is its digital content.</summary>
+    public static EvidenceItem Phone(string exhibitNumber) => new()
+    {
+        ExhibitNumber = exhibitNumber,
+        Category = EvidenceCategory.Device,
+        Description = "Sky ECC handset (BlackBerry KEY2), seized at the Rotterdam address",
+        Quantity = new Quantity { Amount = 1, Unit = QuantityUnit.Piece },
+        SeizeTime = ActionDay,
+        SeizedAt = new Location { Municipality = "Rotterdam", Country = "NL" },
+        StorageLocation = "Politie Rotterdam, depot B",
+        Status = EvidenceStatus.InStorage,
+        Handling = new Handling { Code = HandlingCode.H2 },
+    };
+
     /// <summary>The field paths an InvalidArgument names, from its google.rpc.BadRequest detail.</summary>
     public static IReadOnlyList<string> ViolatedFields(RpcException exception)
     {

@@ -34,6 +34,9 @@ public sealed class RunningAgency : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The service's data folder (its SQLite database, its evidence files).</summary>
+    public string DataDirectory => folder;
+
     public string AgencyCode { get; }
 
     /// <summary>A client calling as the caller given at start (or without a token when none was).</summary>

@@ -1,5 +1,7 @@
 using Argus.Agency.Callers;
+using Argus.Agency.Evidence.Custody;
 using Argus.Agency.Records;
+using Argus.Agency.Shared;
 using Argus.Client.Security;
 using Argus.Hosting.Errors;
 using Grpc.Core;
@@ -8,7 +10,7 @@ using Proto = Argus.Evidence.V1;
 
 namespace Argus.Agency.Evidence;
 
-internal sealed class EvidenceGrpcService(RecordStore store, TimeProvider clock) : Proto.EvidenceService.EvidenceServiceBase
+internal sealed class EvidenceGrpcService(RecordStore store, CustodyBook custody, Caller caller, IJurisdiction jurisdiction, TimeProvider clock) : Proto.EvidenceService.EvidenceServiceBase
 {
     private static readonly EvidenceKind Kind = EvidenceKind.Instance;
 
@@ -39,9 +41,16 @@ internal sealed class EvidenceGrpcService(RecordStore store, TimeProvider clock)
         var errors = new FieldErrors();
         EvidenceMapping.Apply(request.EvidenceItem, item, errors);
         item.CheckRules(clock.GetUtcNow(), errors);
+        errors.Check(item.Status is EvidenceStatus.Seized or EvidenceStatus.InStorage or default(EvidenceStatus), $"{EvidenceKind.RequestField}.status",
+            "must be seized or in storage at registration; afterwards it follows the custody history.");
         errors.ThrowIfAny();
 
-        var created = await store.CreateAsync(item, key, () => RequireUniqueExhibitNumberAsync(item, context.CancellationToken), context.CancellationToken);
+        var created = await store.CreateAsync(item, key, async () =>
+        {
+            await RequireUniqueExhibitNumberAsync(item, context.CancellationToken);
+            // Its history begins with the registration: seized, held by whoever registered it.
+            custody.Seizure(item, new CustodyActor(jurisdiction.Agency, caller.ClientId), CustodyTimeZones.Of(jurisdiction.Agency));
+        }, context.CancellationToken);
         return new() { EvidenceItem = EvidenceMapping.ToProto(created) };
     }
 

@@ -35,6 +35,19 @@ public enum EvidenceStatus
     Returned = 4,
     Destroyed = 5,
     Forfeited = 6,
+    InTransit = 7,
+}
+
+/// <summary>An item's digital content as uploaded: its hash was checked against the uploader's declared one.</summary>
+public sealed record EvidenceContent
+{
+    public string Sha256 { get; init; } = "";
+
+    public long SizeBytes { get; init; }
+
+    public string MediaType { get; init; } = "";
+
+    public string FileName { get; init; } = "";
 }
 
 public sealed record Quantity
@@ -67,7 +80,27 @@ public sealed class EvidenceItem : OperationRecord
 
     public string StorageLocation { get; set; } = "";
 
+    /// <summary>Set at registration; afterwards it follows the custody history (see <see cref="Custody.CustodyBook"/>).</summary>
     public EvidenceStatus Status { get; set; }
+
+    /// <summary>The digital content, once uploaded and its hash checked; null for a physical item, or before.</summary>
+    public EvidenceContent? Content { get; set; }
+
+    /// <summary>Who holds it: "agencies/{agency}/clients/{client}", or "agencies/{agency}" for any client of that agency.</summary>
+    public string Custodian { get; set; } = "";
+
+    /// <summary>The handover awaiting its receiver's acknowledgement ("…/custodyEvents/{index}"), and to whom; null when none is.</summary>
+    public string? PendingHandover { get; set; }
+
+    public string? PendingReceiver { get; set; }
+
+    /// <summary>Irreversible: a verification found the content's hash changed.</summary>
+    public bool IntegrityCompromised { get; set; }
+
+    /// <summary>How many custody events the item has, and the hash of the last: the next event's index and previous hash.</summary>
+    public long CustodyLength { get; set; }
+
+    public string CustodyHead { get; set; } = "";
 
     public override string Name => $"operations/{OperationId}/{Collection}/{Id}";
 

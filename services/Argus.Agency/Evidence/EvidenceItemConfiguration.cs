@@ -18,5 +18,15 @@ internal sealed class EvidenceItemConfiguration : IEntityTypeConfiguration<Evide
         item.Property(x => x.StorageLocation).HasMaxLength(500);
         item.Property(x => x.HouseSearchId).HasMaxLength(64);
         item.Property(x => x.ArrestId).HasMaxLength(64);
+        item.OwnsOne(x => x.Content, content =>
+        {
+            content.Property(x => x.Sha256).HasMaxLength(64);
+            content.Property(x => x.MediaType).HasMaxLength(100);
+            content.Property(x => x.FileName).HasMaxLength(255);
+        });
+        item.Property(x => x.Custodian).HasMaxLength(200);
+        item.Property(x => x.PendingHandover).HasMaxLength(300);
+        item.Property(x => x.PendingReceiver).HasMaxLength(200);
+        item.Property(x => x.CustodyHead).HasMaxLength(64);
     }
 }

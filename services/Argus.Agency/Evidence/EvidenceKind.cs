@@ -1,4 +1,12 @@
+using Argus.Agency.Evidence.Content;
+using Argus.Agency.Evidence.Custody;
 using Argus.Agency.Records;
+using Argus.Hosting.Persistence;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Argus.Client;
 using Argus.Client.Security;
 using Argus.Events;
@@ -43,6 +51,37 @@ internal sealed class EvidenceKind : OperationRecordKind<EvidenceItem, Proto.Evi
     {
         var page = await owner.Evidence.ListEvidenceItemsAsync(new() { Parent = operation, PageSize = 1000, PageToken = pageToken }, options);
         return (page.EvidenceItems, page.NextPageToken);
+    }
+
+    /// <summary>Custody and content: the book, the content store (files with SQLite, the database with PostgreSQL) and its limits.</summary>
+    public override void AddServices(IServiceCollection services, IConfiguration configuration, string dataDirectory)
+    {
+        services.Configure<EvidenceContentOptions>(configuration.GetSection(EvidenceContentOptions.Section));
+        var options = configuration.GetSection(EvidenceContentOptions.Section).Get<EvidenceContentOptions>() ?? new();
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        var store = options.Store ?? (database.Provider == DatabaseProvider.PostgreSql ? "Database" : "Files");
+        switch (store)
+        {
+            case "Files":
+                var root = Path.GetFullPath(options.Path ?? "evidence", dataDirectory);
+                services.AddSingleton<IContentStore>(new FileContentStore(root));
+                break;
+            case "Database" when database.Provider == DatabaseProvider.PostgreSql:
+                services.AddSingleton(_ => NpgsqlDataSource.Create(database.ConnectionString!));
+                services.AddSingleton<IContentStore, PostgresContentStore>();
+                break;
+            default:
+                throw new InvalidOperationException($"{EvidenceContentOptions.Section}:Store {store} is not supported: use Files, or Database with PostgreSQL.");
+        }
+
+        services.AddScoped<CustodyBook>();
+        services.AddScoped<PartnerCustody>();
+    }
+
+    protected override void MapMoreServices(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<CustodyGrpcService>();
+        endpoints.MapGrpcService<EvidenceContentGrpcService>();
     }
 
     public override void ShowCopy(ProtoReplica.ForeignRecord copy, IMessage record) => copy.EvidenceItem = (Proto.EvidenceItem)record;

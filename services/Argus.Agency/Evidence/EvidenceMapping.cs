@@ -11,7 +11,7 @@ internal static class EvidenceMapping
     public static readonly IReadOnlySet<string> Updatable = new HashSet<string>
     {
         "exhibit_number", "category", "description", "quantity", "seize_time", "seized_at", "house_search", "arrest",
-        "storage_location", "status", "handling",
+        "storage_location", "handling",
     };
 
     public static Proto.EvidenceItem ToProto(EvidenceItem item) => new()
@@ -32,6 +32,11 @@ internal static class EvidenceMapping
         CreateTime = CommonMapping.ToProto(item.CreateTime),
         UpdateTime = CommonMapping.ToProto(item.UpdateTime),
         Etag = item.Etag,
+        Content = item.Content is { } content
+            ? new Proto.EvidenceContent { Sha256 = content.Sha256, SizeBytes = content.SizeBytes, MediaType = content.MediaType, FileName = content.FileName }
+            : null,
+        Custodian = item.Custodian,
+        IntegrityCompromised = item.IntegrityCompromised,
     };
 
     public static void Apply(Proto.EvidenceItem? proto, EvidenceItem target, FieldErrors errors)

@@ -9,6 +9,8 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using ProtoCommon = Argus.Common.V1;
 using ProtoReplica = Argus.Replica.V1;
 
@@ -57,8 +59,21 @@ public abstract class RecordKind
     /// <param name="content">The record as disclosed to the event's recipient, or null.</param>
     public abstract IRecordEvent UpdatedEvent(Guid id, Record record, string handlingCode, DateTimeOffset now, string? content);
 
-    /// <summary>Maps the kind's gRPC service.</summary>
+    /// <summary>Maps the kind's gRPC service, and the services of its own beyond the record (<see cref="MapMoreServices"/>).</summary>
     public abstract void MapService(IEndpointRouteBuilder endpoints);
+
+    /// <summary>
+    /// Registers what the kind needs beyond the record store (evidence: its content store and
+    /// custody); nothing by default. Runs once, while the host is built.
+    /// </summary>
+    public virtual void AddServices(IServiceCollection services, IConfiguration configuration, string dataDirectory)
+    {
+    }
+
+    /// <summary>Maps the kind's gRPC services beyond its record's (evidence: custody and content); none by default.</summary>
+    protected virtual void MapMoreServices(IEndpointRouteBuilder endpoints)
+    {
+    }
 
     /// <summary>The record as its message.</summary>
     public abstract IMessage ToMessage(Record record);
@@ -113,7 +128,11 @@ public abstract class RecordKind<TRecord, TMessage, TService> : RecordKind, IRec
 
     public sealed override System.Type ServiceType => typeof(TService);
 
-    public sealed override void MapService(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<TService>();
+    public sealed override void MapService(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<TService>();
+        MapMoreServices(endpoints);
+    }
 
     public abstract TMessage ToProto(TRecord record);
 

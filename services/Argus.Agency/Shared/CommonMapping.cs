@@ -11,6 +11,10 @@ internal static partial class CommonMapping
 {
     public static Proto.AgencyCode ToProto(Shared.AgencyCode agency) => EnumMap<Shared.AgencyCode, Proto.AgencyCode>.Convert(agency);
 
+    /// <summary>An agency code the caller sent; unspecified or unknown: null.</summary>
+    public static Shared.AgencyCode? ToDomain(Proto.AgencyCode agency) =>
+        agency == Proto.AgencyCode.Unspecified || !System.Enum.IsDefined(agency) ? null : EnumMap<Proto.AgencyCode, Shared.AgencyCode>.Convert(agency);
+
     public static Timestamp ToProto(DateTimeOffset time) => Timestamp.FromDateTimeOffset(time);
 
     public static Proto.Handling ToProto(Shared.Handling handling) => new()

@@ -45,6 +45,14 @@ internal sealed class BearerTokenInterceptor(AccessTokenSource tokens, string au
         return continuation(request, WithToken(context, token));
     }
 
+    public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(
+        ClientInterceptorContext<TRequest, TResponse> context, AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
+        // An upload: long-lived, like a server stream.
+        var token = tokens.TryGetCached(audience, out var cached) ? cached : FetchAsync(context.Options.CancellationToken).GetAwaiter().GetResult();
+        return continuation(WithToken(context, token));
+    }
+
     private async Task<TCall> StartAsync<TRequest, TResponse, TCall>(ClientInterceptorContext<TRequest, TResponse> context, Func<ClientInterceptorContext<TRequest, TResponse>, TCall> start)
         where TRequest : class
         where TResponse : class =>

@@ -38,3 +38,6 @@ public sealed class PreconditionFailedException(string message) : Exception(mess
 
 /// <summary>PermissionDenied: the caller is known but may not do this.</summary>
 public sealed class AccessDeniedException(string message) : Exception(message);
+
+/// <summary>ResourceExhausted: the request asks for more than this service accepts (a size limit).</summary>
+public sealed class QuotaExceededException(string message) : Exception(message);

@@ -39,6 +39,19 @@ public sealed partial class RpcErrorInterceptor(ILogger<RpcErrorInterceptor> log
         }
     }
 
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Translate(ex, context);
+        }
+    }
+
     private RpcException Translate(Exception ex, ServerCallContext context)
     {
         switch (ex)
@@ -55,6 +68,8 @@ public sealed partial class RpcErrorInterceptor(ILogger<RpcErrorInterceptor> log
                 return Rich(Code.FailedPrecondition, precondition.Message);
             case AccessDeniedException denied:
                 return Rich(Code.PermissionDenied, denied.Message);
+            case QuotaExceededException quota:
+                return Rich(Code.ResourceExhausted, quota.Message);
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 // The client went away or its deadline passed; it will not read what we say.
                 return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));

@@ -25,7 +25,7 @@ public sealed class NamespaceDependencyTests
         ["Operations"] = ["Records", "Callers", "Persistence"],
         ["HouseSearches"] = ["Records", "Callers", "Persistence"],
         ["Arrests"] = ["Records", "Callers", "Persistence", "HouseSearches"],
-        ["Evidence"] = ["Records", "Callers", "Persistence", "HouseSearches", "Arrests"],
+        ["Evidence"] = ["Records", "Callers", "Persistence", "HouseSearches", "Arrests", "ProcessingLog", "Partners"],
         ["Sharing"] = ["Records", "Callers", "Persistence", "ProcessingLog", "Outbox"],
         ["Lookups"] = ["Sharing", "Records", "Arrests", "Callers", "Persistence", "ProcessingLog", "Outbox"],
         ["Replica"] = ["Records", "Partners", "Callers", "Persistence", "ProcessingLog", "Outbox"],
