@@ -77,7 +77,16 @@ public static class EvidenceTransfer
                 request.Data = UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(0, read));
                 offset += read;
                 request.FinishWrite = offset == upload.SizeBytes;
-                await call.RequestStream.WriteAsync(request, cancellationToken);
+                try
+                {
+                    await call.RequestStream.WriteAsync(request, cancellationToken);
+                }
+                catch (Exception ex) when (ex is RpcException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+                {
+                    // The service ended the call (a refusal): its status says why, not the failed write.
+                    await call.ResponseAsync;
+                    throw;
+                }
                 progress?.Report(offset);
                 if (request.FinishWrite || read == 0 || offset >= stopAfter)
                 {

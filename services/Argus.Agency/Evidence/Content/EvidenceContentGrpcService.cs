@@ -83,7 +83,7 @@ internal sealed class EvidenceContentGrpcService(
     public override async Task<Proto.WriteContentResponse> WriteContent(IAsyncStreamReader<Proto.WriteContentRequest> requestStream, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
-        if (!await requestStream.MoveNext(cancellationToken))
+        if (!await NextAsync(requestStream, cancellationToken))
         {
             throw FieldErrors.Invalid("upload", "is required: the stream sent no message.");
         }
@@ -138,7 +138,7 @@ internal sealed class EvidenceContentGrpcService(
                     break;
                 }
 
-                if (!await requestStream.MoveNext(cancellationToken))
+                if (!await NextAsync(requestStream, cancellationToken))
                 {
                     break;
                 }
@@ -244,6 +244,19 @@ internal sealed class EvidenceContentGrpcService(
             // The chunk's pooled buffer is reused once WriteAsync returns, which is after the message is serialized.
             response.Data = UnsafeByteOperations.UnsafeWrap(chunk);
             await responseStream.WriteAsync(response, context.CancellationToken);
+        }
+    }
+
+    /// <summary>The next chunk; a client that reset its stream (gone, or cut off) ends the call as cancelled, not as our failure.</summary>
+    private static async Task<bool> NextAsync(IAsyncStreamReader<Proto.WriteContentRequest> requestStream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await requestStream.MoveNext(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw new RpcException(new Status(StatusCode.Cancelled, $"The client ended the stream: {ex.Message}"));
         }
     }
 

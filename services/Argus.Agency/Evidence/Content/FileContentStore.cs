@@ -135,6 +135,11 @@ public sealed class FileContentStore(string root) : IContentStore
 
         public async ValueTask DisposeAsync()
         {
+            if (stream.SafeFileHandle.IsClosed)
+            {
+                return;
+            }
+
             // A stream cut off keeps what arrived, on disk, for the resume.
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync();

@@ -140,8 +140,16 @@ public sealed class PostgresContentStore(NpgsqlDataSource database) : IContentSt
 
         public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask; // each insert is committed
 
+        private bool disposed;
+
         public async ValueTask DisposeAsync()
         {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
             await insert.DisposeAsync();
             try
             {
