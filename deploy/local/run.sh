@@ -160,8 +160,28 @@ TXT
 
 set +e
 dotnet "$(bin Argus.Scenario Argus.Scenario)" --nl "https://127.0.0.1:$nl_port" --be "https://127.0.0.1:$be_port" \
-  --identity "$issuer" --pki "$pki" --wait-seconds 60
+  --identity "$issuer" --pki "$pki" --wait-seconds 60 --evidence-item-file "$state/scenario-handset.txt"
 status=$?
+# The handset the scenario sent to Belgium: its custody as a table, then a court package that
+# verifies with nothing but sha256sum. As the Dutch investigator's own client.
+investigator=$state/identity/investigator-nl.json
+printf '{"clientId":"investigator-nl","certificatePath":"%s","keyPath":"%s","issuer":"%s"}\n' \
+  "$pki/investigator-nl.crt" "$pki/investigator-nl.key" "$issuer" >"$investigator"
+if [[ -s $state/scenario-handset.txt ]]; then
+  handset=$(cat "$state/scenario-handset.txt")
+  export_dir=$state/exports/$(date -u +%Y%m%dT%H%M%S)
+  argus evidence custody --agency "https://127.0.0.1:$nl_port" --agency-code nl --item "$handset" --credentials "$investigator" || status=1
+  if argus evidence export --agency "https://127.0.0.1:$nl_port" --agency-code nl --item "$handset" --out "$export_dir" --credentials "$investigator" \
+    && (cd "$export_dir" && sha256sum -c manifest.sha256); then
+    argus_log "custody export of $handset verifies with sha256sum -c ($export_dir)"
+  else
+    argus_log "the custody export of $handset did not verify"
+    status=1
+  fi
+else
+  argus_log "the scenario registered no handset; no custody export"
+  status=1
+fi
 # The processing logs (Art. 25) must verify: every step above left hash-chained entries.
 # Each also against the heads of it the other agency witnessed (signed by the owner, kept by the partner).
 for agency in "nl $nl_port be $be_port" "be $be_port nl $nl_port"; do

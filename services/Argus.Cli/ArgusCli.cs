@@ -35,7 +35,7 @@ public static class ArgusCli
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_IDENTITY"),
         };
 
-        var root = new RootCommand("argus: administration of Argus.Micro: client credentials, processing logs, dead letters.");
+        var root = new RootCommand("argus: Argus.Micro from the command line: client credentials, processing logs, dead letters, evidence and its custody.");
         root.Options.Add(json);
         root.Options.Add(credentials);
         root.Options.Add(ca);
@@ -44,6 +44,7 @@ public static class ArgusCli
         root.Subcommands.Add(AuditCommands.Build(result => new AdminConnection(result.GetValue(credentials)!, result.GetValue(ca), result.GetValue(identity)), stdout, stderr));
         root.Subcommands.Add(DevPkiCommand.Build(stdout));
         root.Subcommands.Add(DeadLetterCommands.Build(stdout, stderr, json));
+        root.Subcommands.Add(EvidenceCommands.Build(result => new AdminConnection(result.GetValue(credentials)!, result.GetValue(ca), result.GetValue(identity)), stdout, stderr, json));
 
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
@@ -99,7 +100,7 @@ public static class ArgusCli
         {
             StatusCode.Unauthenticated => $"not authenticated: {(detail.Length > 0 ? detail : "the credentials or token were refused")}",
             StatusCode.PermissionDenied => $"permission denied: {(detail.Length > 0 ? detail : "the credentials lack the argus.admin scope")}",
-            StatusCode.Unavailable => $"the identity server is unreachable: {detail}",
+            StatusCode.Unavailable => $"unreachable: {detail}",
             _ => $"{ex.StatusCode}: {detail}",
         };
     }

@@ -36,6 +36,9 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
 
     public ScenarioSummary Summary { get; } = new();
 
+    /// <summary>The evidence and custody steps: a handset's extraction examined across the border.</summary>
+    public EvidenceCustodyScenario Evidence { get; } = new(nl, be, belgiumAtNl, steps);
+
     public async Task RunAsync()
     {
         Console.WriteLine("Operation Argus — action day 9 March 2021");
@@ -191,6 +194,8 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
             var copies = await WaitForCopiesAsync(c => c.TryGetValue(corrected.Name, out var copy) && copy.Arrest.Etag == corrected.Etag, "the corrected arrest");
             Check(copies[corrected.Name].Arrest.Equals(corrected), "Belgium's copy differs from the corrected arrest");
         });
+
+        await Evidence.RunAsync($"operations/{OperationId}");
 
         await steps.RunAsync("Each service's lists match what was recorded", async () =>
         {

@@ -6,7 +6,7 @@ using Grpc.Health.V1;
 
 // Usage: Argus.Scenario --identity https://localhost:5100/ --pki DIR [--nl https://127.0.0.1:5101] [--be https://127.0.0.1:5102]
 //          [--nl-client-id investigator-nl] [--be-client-id investigator-be] [--jit-client-id partner-demo]
-//          [--belgium-client-id argus-be] [--wait-seconds 60]
+//          [--belgium-client-id argus-be] [--wait-seconds 60] [--evidence-item-file FILE]
 // Each client's certificate and key are DIR/<client>.crt and DIR/<client>.key, the CA DIR/ca.crt.
 var nlAddress = new Uri(Option("--nl") ?? "https://127.0.0.1:5101");
 var beAddress = new Uri(Option("--be") ?? "https://127.0.0.1:5102");
@@ -52,6 +52,12 @@ var steps = new ScenarioSteps();
 var scenario = new ArgusScenario(nl, be, anonymous, belgiumAtNl, new JitWideTool(jitAtNl, jitAtBe), steps);
 await scenario.RunAsync();
 scenario.Summary.Print();
+if (Option("--evidence-item-file") is { } evidenceFile && scenario.Evidence.Handset is { } handset)
+{
+    // For run.sh: the handset whose custody it exports for court.
+    await File.WriteAllTextAsync(evidenceFile, handset);
+}
+
 Console.WriteLine();
 Console.WriteLine($"Scenario steps verified: {steps.Tally}");
 return steps.AllPassed ? 0 : 1;

@@ -34,6 +34,8 @@ public sealed class RecordKindTests
         "/argus.arrests.v1.ArrestService/GetArrest", "/argus.arrests.v1.ArrestService/ListArrests",
         "/argus.audit.v1.AuditService/GetSignedLogHead",
         "/argus.connectivity.v1.ConnectivityService/WhoAmI",
+        "/argus.evidence.v1.CustodyService/ListCustodyEvents", "/argus.evidence.v1.CustodyService/RecordPartnerCustodyEvent",
+        "/argus.evidence.v1.EvidenceContentService/ReadContent",
         "/argus.evidence.v1.EvidenceService/GetEvidenceItem", "/argus.evidence.v1.EvidenceService/ListEvidenceItems",
         "/argus.exchange.v1.ExchangeService/Sync",
         "/argus.lookup.v1.LookupService/CreateFollowUp", "/argus.lookup.v1.LookupService/GetFollowUp",

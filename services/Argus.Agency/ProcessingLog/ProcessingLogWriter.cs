@@ -21,14 +21,16 @@ namespace Argus.Agency.ProcessingLog;
 /// entry is committed, so no record is shown unlogged; many requests share one transaction.</item>
 /// <item>Consultation commits do not wait for the disk: they survive a crash of this process, a
 /// power cut may lose the last moments of them. Changes keep full durability.</item>
-/// <item>A second writer on the same database cannot fork the chain: sequence numbers are unique,
-/// so its transaction fails, and it reloads the head.</item>
+/// <item>A second writer on the same database (another instance of the service) cannot fork the
+/// chain: sequence numbers are unique, so its transaction fails; it reloads the head and tries
+/// again after the other's entries.</item>
 /// </list>
 /// </summary>
 public sealed class ProcessingLogWriter : IAsyncDisposable
 {
     private const int MaxConsultations = 512;
     private const int MaxSeals = 5000;
+    private const int MaxAttempts = 5;
 
     private readonly Channel<Pending> pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory scopes;
@@ -115,25 +117,42 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
             // Unchained entries are only looked for when a change committed one (or a reader asks):
             // a batch of reads alone is one transaction of inserts.
             changesPending |= batch.Any(p => p.Seal);
-            try
+            var consultations = batch.Where(p => p.Consultation is not null).Select(p => p.Consultation!).ToList();
+            for (var attempt = 1; ; attempt++)
             {
-                await WriteAsync(batch.Where(p => p.Consultation is not null).Select(p => p.Consultation!).ToList(), changesPending);
-                changesPending = false;
-                batch.ForEach(p => p.Done?.TrySetResult());
-            }
-            catch (Exception ex)
-            {
-                loaded = false;
-                if (connection is not null)
+                try
                 {
-                    await connection.DisposeAsync();
-                    connection = null;
+                    await WriteAsync(consultations, changesPending);
+                    changesPending = false;
+                    batch.ForEach(p => p.Done?.TrySetResult());
+                    break;
                 }
+                catch (Exception ex)
+                {
+                    loaded = false;
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync();
+                        connection = null;
+                    }
 
-                batch.ForEach(p => p.Done?.TrySetException(ex));
+                    // Another instance of the service on the same database took the next sequence
+                    // number first: its entries are in the chain now; chain after them and try again.
+                    if (attempt < MaxAttempts && IsSequenceTaken(ex))
+                    {
+                        continue;
+                    }
+
+                    batch.ForEach(p => p.Done?.TrySetException(ex));
+                    break;
+                }
             }
         }
     }
+
+    private static bool IsSequenceTaken(Exception ex) =>
+        ex is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }
+            or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
 
     /// <summary>One transaction: chain the committed unchained entries, then append the consultations, chained.</summary>
     private async Task WriteAsync(List<AuditEntryEntity> consultations, bool changesPending)

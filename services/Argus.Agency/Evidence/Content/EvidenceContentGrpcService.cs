@@ -171,14 +171,12 @@ internal sealed class EvidenceContentGrpcService(
         // The hash matched: content-addressed from now on, then attached to the item.
         await content.CommitAsync(upload.Key, upload.Sha256, cancellationToken);
         var attached = new EvidenceContent { Sha256 = upload.Sha256, SizeBytes = upload.SizeBytes, MediaType = upload.MediaType, FileName = upload.FileName };
-        var tracked = await db.Set<EvidenceUpload>().FirstAsync(x => x.Sequence == upload.Sequence, cancellationToken);
         try
         {
-            await custody.AttachContentAsync(Kind.ParseName(upload.ItemName, "upload"), attached, Actor(), () =>
-            {
-                tracked.State = UploadState.Complete;
-                return Task.CompletedTask;
-            }, cancellationToken);
+            // The upload is complete in the same transaction that attaches its content.
+            await custody.AttachContentAsync(Kind.ParseName(upload.ItemName, "upload"), attached, Actor(), async () =>
+                (await db.Set<EvidenceUpload>().FirstAsync(x => x.Sequence == upload.Sequence, cancellationToken)).State = UploadState.Complete,
+                cancellationToken);
         }
         catch (PreconditionFailedException ex) when (ex.Message.EndsWith("already has this content.", StringComparison.Ordinal))
         {

@@ -28,7 +28,9 @@ public sealed class CustodyBook(AgencyDbContext db, RecordStore store, IContentS
     public CustodyEvent Seizure(EvidenceItem item, CustodyActor actor, string timeZone)
     {
         item.Custodian = actor.Custodian;
-        var seized = New(item, CustodyAction.Seized, actor, Input.TruncateToMicroseconds(clock.GetUtcNow()));
+        // The event is the seizure itself, at the time it happened; when it was registered is its result.
+        var seized = New(item, CustodyAction.Seized, actor, Input.TruncateToMicroseconds(item.SeizeTime.ToUniversalTime()));
+        seized.Result = $"registered {clock.GetUtcNow():yyyy-MM-dd HH:mm:ss} UTC";
         seized.Item = item;
         seized.TimeZone = timeZone;
         seized.StorageLocation = item.StorageLocation;
@@ -68,7 +70,10 @@ public sealed class CustodyBook(AgencyDbContext db, RecordStore store, IContentS
     }
 
     /// <summary>Attaches verified content to the item (its first and only content) and records that it was acquired.</summary>
-    public async Task<CustodyEvent> AttachContentAsync(RecordName name, EvidenceContent attached, CustodyActor actor, Func<Task> alsoSave, CancellationToken cancellationToken)
+    public Task<CustodyEvent> AttachContentAsync(RecordName name, EvidenceContent attached, CustodyActor actor, Func<Task> alsoSave, CancellationToken cancellationToken) =>
+        AgainIfRacedAsync(() => AttachOnceAsync(name, attached, actor, alsoSave, cancellationToken));
+
+    private async Task<CustodyEvent> AttachOnceAsync(RecordName name, EvidenceContent attached, CustodyActor actor, Func<Task> alsoSave, CancellationToken cancellationToken)
     {
         CustodyEvent? appended = null;
         await store.UpdateAsync<EvidenceItem>(name, "", ["content"], async item =>
@@ -111,7 +116,30 @@ public sealed class CustodyBook(AgencyDbContext db, RecordStore store, IContentS
     public Task<CustodyEvent> MarkCompromisedAsync(RecordName name, CustodyActor actor, string computed, string result, CancellationToken cancellationToken) =>
         AppendCheckedAsync(name, new CustodyEvent { Action = CustodyAction.IntegrityCompromised, Result = result }, actor, computed, cancellationToken);
 
-    private async Task<CustodyEvent> AppendCheckedAsync(RecordName name, CustodyEvent proposal, CustodyActor actor, string verified, CancellationToken cancellationToken)
+    private Task<CustodyEvent> AppendCheckedAsync(RecordName name, CustodyEvent proposal, CustodyActor actor, string verified, CancellationToken cancellationToken) =>
+        AgainIfRacedAsync(() => AppendOnceAsync(name, proposal, actor, verified, cancellationToken));
+
+    /// <summary>
+    /// Runs an append again when another writer appended to the same item at the same moment (its
+    /// version or the history's unique index refused this one): the checks then run on the item as
+    /// the other left it, so the second answer is the right one (appended after, or refused for why).
+    /// </summary>
+    private async Task<CustodyEvent> AgainIfRacedAsync(Func<Task<CustodyEvent>> append)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await append();
+            }
+            catch (Exception ex) when (ex is ConcurrentChangeException or ResourceAlreadyExistsException && attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<CustodyEvent> AppendOnceAsync(RecordName name, CustodyEvent proposal, CustodyActor actor, string verified, CancellationToken cancellationToken)
     {
         CustodyEvent? appended = null;
         await store.UpdateAsync<EvidenceItem>(name, "", [$"custody:{proposal.Action}"], async item =>
