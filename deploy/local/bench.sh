@@ -2,14 +2,15 @@
 # Benchmarks over real sockets against throwaway servers. The last line printed is one JSON object.
 # Usage: ./deploy/local/bench.sh unary    [--concurrency N] [--seconds N] [--warmup N]
 #        ./deploy/local/bench.sh exchange [--seconds N] [--rate N]
+#        ./deploy/local/bench.sh evidence [--megabytes N]   (1024 by default: 1 GiB up and down)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/deploy/local/lib/postgres.sh"
 source "$root/deploy/local/lib/rabbitmq.sh"
 argus_require_dotnet
 case ${1:-} in
-  unary | exchange) ;;
-  *) argus_log "usage: bench.sh unary|exchange [--concurrency N] [--seconds N] [--warmup N]"; exit 64 ;;
+  unary | exchange | evidence) ;;
+  *) argus_log "usage: bench.sh unary|exchange|evidence [--concurrency N] [--seconds N] [--warmup N] [--megabytes N]"; exit 64 ;;
 esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/argus-bench.XXXXXX")

@@ -44,6 +44,11 @@ public static class ArgusServiceDefaults
             // gRPC negotiates HTTP/2 through TLS ALPN; HTTP/1.1 stays for OAuth clients of the token endpoint.
             kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http1AndHttp2);
             kestrel.Limits.Http2.MaxStreamsPerConnection = 256;
+            // Evidence uploads stream hundreds of MB: a larger flow-control window keeps the
+            // sender busy while a chunk is hashed and written. The connection window caps what one
+            // connection may have in flight, whatever its streams.
+            kestrel.Limits.Http2.InitialConnectionWindowSize = 8 * 1024 * 1024;
+            kestrel.Limits.Http2.InitialStreamWindowSize = 4 * 1024 * 1024;
             kestrel.ConfigureHttpsDefaults(https =>
             {
                 https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;

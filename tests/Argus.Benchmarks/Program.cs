@@ -1,10 +1,16 @@
 using Argus.Benchmarks;
 
 // Usage: Argus.Benchmarks unary|exchange [--concurrency 32] [--seconds 5] [--warmup 3] [--rate 500]
-if (args.Length == 0 || args[0] is not ("unary" or "exchange"))
+//        Argus.Benchmarks evidence [--megabytes 1024]
+if (args.Length == 0 || args[0] is not ("unary" or "exchange" or "evidence"))
 {
-    Console.Error.WriteLine("usage: Argus.Benchmarks unary|exchange [--concurrency N] [--seconds N] [--warmup N] [--rate N]");
+    Console.Error.WriteLine("usage: Argus.Benchmarks unary|exchange [--concurrency N] [--seconds N] [--warmup N] [--rate N] | evidence [--megabytes N]");
     return 64;
+}
+
+if (args[0] == "evidence")
+{
+    return await EvidenceBenchmark.RunAsync(long.Parse(Option("--megabytes") ?? "1024") << 20);
 }
 
 var settings = new BenchmarkSettings(

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Argus.Agency.Callers;
 using Argus.Agency.Evidence.Custody;
 using Argus.Agency.Persistence;
@@ -108,42 +109,63 @@ internal sealed class EvidenceContentGrpcService(
                 hash.AppendData(chunk.Span);
             }
 
-            var message = first;
-            while (true)
+            // Chunks are hashed as they arrive and written by a second loop, so the network and
+            // the disk overlap; at most a few chunks wait between them (flat memory).
+            var received = writer.Length;
+            var queue = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+            using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var writing = WriteQueuedAsync(writer, queue.Reader, abandon);
+            try
             {
-                if (message.Upload.Length > 0 && message.Upload != upload.Name)
+                var message = first;
+                while (true)
                 {
-                    throw FieldErrors.Invalid("upload", "must name the same upload in every message of a stream.");
-                }
+                    if (message.Upload.Length > 0 && message.Upload != upload.Name)
+                    {
+                        throw FieldErrors.Invalid("upload", "must name the same upload in every message of a stream.");
+                    }
 
-                if (message.WriteOffset != writer.Length)
-                {
-                    throw new PreconditionFailedException($"write_offset is {message.WriteOffset}, but {writer.Length} bytes of {upload.Name} are stored: resume at {writer.Length}.");
-                }
+                    if (message.WriteOffset != received)
+                    {
+                        throw new PreconditionFailedException($"write_offset is {message.WriteOffset}, but {received} bytes of {upload.Name} are stored: resume at {received}.");
+                    }
 
-                if (writer.Length + message.Data.Length > upload.SizeBytes)
-                {
-                    throw FieldErrors.Invalid("data", $"goes past the declared size of {upload.SizeBytes} bytes (at {writer.Length + message.Data.Length}).");
-                }
+                    if (received + message.Data.Length > upload.SizeBytes)
+                    {
+                        throw FieldErrors.Invalid("data", $"goes past the declared size of {upload.SizeBytes} bytes (at {received + message.Data.Length}).");
+                    }
 
-                if (!message.Data.IsEmpty)
-                {
-                    hash.AppendData(message.Data.Span);
-                    await writer.AppendAsync(message.Data.Memory, cancellationToken);
-                }
+                    if (!message.Data.IsEmpty)
+                    {
+                        hash.AppendData(message.Data.Span);
+                        // Each message owns its bytes: the writer may hold them after the next one arrives.
+                        await queue.Writer.WriteAsync(message.Data.Memory, abandon.Token);
+                        received += message.Data.Length;
+                    }
 
-                if (message.FinishWrite)
-                {
-                    finished = true;
-                    break;
-                }
+                    if (message.FinishWrite)
+                    {
+                        finished = true;
+                        break;
+                    }
 
-                if (!await NextAsync(requestStream, cancellationToken))
-                {
-                    break;
-                }
+                    if (!await NextAsync(requestStream, cancellationToken))
+                    {
+                        break;
+                    }
 
-                message = requestStream.Current;
+                    message = requestStream.Current;
+                }
+            }
+            catch (OperationCanceledException) when (writing.IsFaulted)
+            {
+                // The writer failed and stopped the reading: its failure is the one to report.
+            }
+            finally
+            {
+                // What arrived is written before anything else happens: a cut stream resumes after it.
+                queue.Writer.TryComplete();
+                await writing;
             }
 
             if (!finished)
@@ -242,6 +264,25 @@ internal sealed class EvidenceContentGrpcService(
             // The chunk's pooled buffer is reused once WriteAsync returns, which is after the message is serialized.
             response.Data = UnsafeByteOperations.UnsafeWrap(chunk);
             await responseStream.WriteAsync(response, context.CancellationToken);
+        }
+    }
+
+    /// <summary>Appends the queued chunks in order; on a failure stops the reading loop (through <paramref name="abandon"/>) and rethrows.</summary>
+    private static async Task WriteQueuedAsync(IContentWriter writer, ChannelReader<ReadOnlyMemory<byte>> queue, CancellationTokenSource abandon)
+    {
+        await Task.Yield();
+        try
+        {
+            // Not cancelled by the call: what was received is written even when the client goes away.
+            await foreach (var data in queue.ReadAllAsync(CancellationToken.None))
+            {
+                await writer.AppendAsync(data, CancellationToken.None);
+            }
+        }
+        catch
+        {
+            await abandon.CancelAsync();
+            throw;
         }
     }
 
