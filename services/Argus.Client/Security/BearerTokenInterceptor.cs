@@ -4,7 +4,7 @@ using Grpc.Core.Interceptors;
 namespace Argus.Client.Security;
 
 /// <summary>
-/// Puts "Authorization: Bearer …" on every call. With a fresh token cached (nearly always) this
+/// Puts "Authorization: Bearer …" on every call, of every kind (unary, and streams either way). With a fresh token cached (nearly always) this
 /// adds the header and nothing else; otherwise the call starts once the token has arrived. A
 /// refused token request fails the call with Unauthenticated, an unreachable identity server with
 /// Unavailable.
@@ -49,6 +49,13 @@ internal sealed class BearerTokenInterceptor(AccessTokenSource tokens, string au
         ClientInterceptorContext<TRequest, TResponse> context, AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
     {
         // An upload: long-lived, like a server stream.
+        var token = tokens.TryGetCached(audience, out var cached) ? cached : FetchAsync(context.Options.CancellationToken).GetAwaiter().GetResult();
+        return continuation(WithToken(context, token));
+    }
+
+    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(
+        ClientInterceptorContext<TRequest, TResponse> context, AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
         var token = tokens.TryGetCached(audience, out var cached) ? cached : FetchAsync(context.Options.CancellationToken).GetAwaiter().GetResult();
         return continuation(WithToken(context, token));
     }
