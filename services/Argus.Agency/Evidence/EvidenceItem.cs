@@ -106,6 +106,11 @@ public sealed class EvidenceItem : OperationRecord
 
     public override RecordKind Kind => EvidenceKind.Instance;
 
+    /// <summary>Why the item cannot take content with this hash (its content is never replaced), or null when it can.</summary>
+    public string? WhyNotContent(string sha256) => Content is { } existing && existing.Sha256 != sha256
+        ? $"{Name} already has content (sha256 {existing.Sha256}); an item's content is never replaced: register the other file as an item of its own."
+        : null;
+
     /// <summary>Reports every rule the item breaks against the request field it concerns.</summary>
     public void CheckRules(DateTimeOffset now, FieldErrors errors)
     {

@@ -8,10 +8,11 @@ namespace Argus.Agency.Evidence;
 
 internal static class EvidenceMapping
 {
+    /// <summary>What UpdateEvidenceItem may change: not status, storage location or custodian, which follow the custody history.</summary>
     public static readonly IReadOnlySet<string> Updatable = new HashSet<string>
     {
         "exhibit_number", "category", "description", "quantity", "seize_time", "seized_at", "house_search", "arrest",
-        "storage_location", "handling",
+        "handling",
     };
 
     public static Proto.EvidenceItem ToProto(EvidenceItem item) => new()

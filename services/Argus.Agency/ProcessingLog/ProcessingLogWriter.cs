@@ -140,6 +140,7 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
                     // number first: its entries are in the chain now; chain after them and try again.
                     if (attempt < MaxAttempts && IsSequenceTaken(ex))
                     {
+                        await Task.Delay(5 * attempt); // let the other writer's transaction finish
                         continue;
                     }
 
@@ -150,9 +151,14 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
         }
     }
 
-    private static bool IsSequenceTaken(Exception ex) =>
-        ex is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }
-            or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
+    /// <summary>Whether the transaction failed because another writer took a sequence number first (and nothing else).</summary>
+    private static bool IsSequenceTaken(Exception ex) => ex switch
+    {
+        Npgsql.PostgresException postgres => postgres is { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: "IX_AuditEntries_Sequence" },
+        // SQLITE_CONSTRAINT_UNIQUE, on the sequence column.
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode == 2067 && sqlite.Message.Contains("AuditEntries.Sequence", StringComparison.Ordinal),
+        _ => false,
+    };
 
     /// <summary>One transaction: chain the committed unchained entries, then append the consultations, chained.</summary>
     private async Task WriteAsync(List<AuditEntryEntity> consultations, bool changesPending)

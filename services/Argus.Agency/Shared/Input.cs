@@ -96,6 +96,14 @@ internal static partial class Input
     }
 
     /// <summary>Echo a bad value back in a message without echoing a novel.</summary>
+    /// <summary>A SHA-256 as 64 hexadecimal digits, lowercased.</summary>
+    public static string Sha256(string value, string field, FieldErrors errors)
+    {
+        var hex = value.Trim().ToLowerInvariant();
+        errors.Check(hex.Length == 64 && hex.All(char.IsAsciiHexDigit), field, "must be a SHA-256 as 64 hexadecimal digits.");
+        return hex;
+    }
+
     public static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
     private static readonly long MinSeconds = new DateTimeOffset(1900, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();

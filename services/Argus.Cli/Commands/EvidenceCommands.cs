@@ -56,7 +56,9 @@ internal static class EvidenceCommands
         {
             var target = result.GetValue(output)!;
             var written = await DownloadAsync(client, result.GetValue(item)!, target.FullName, Owner(result), Headers(result), stderr, cancellationToken);
-            await stdout.WriteLineAsync($"Downloaded {written.Size:N0} bytes to {target.FullName}; sha256 {written.Sha256} matches the item's.");
+            await stdout.WriteLineAsync(Owner(result) == ProtoAgency.Unspecified
+                ? $"Downloaded {written.Size:N0} bytes to {target.FullName}; sha256 {written.Sha256} matches the item's."
+                : $"Downloaded {written.Size:N0} bytes to {target.FullName} from this agency's verified copy; sha256 {written.Sha256}.");
             return ExitCodes.Ok;
         }));
 

@@ -32,7 +32,7 @@ internal static class CustodyExport
             var history = await client.Custody.ListCustodyEventsAsync(new() { Parent = name }, headers, cancellationToken: cancellationToken);
             var broken = CustodyChain.FirstBreak(history.CustodyEvents);
             intact &= broken is null;
-            var directory = Safe(item.ExhibitNumber) + "_" + name[(name.LastIndexOf('/') + 1)..][..8];
+            var directory = Safe(item.ExhibitNumber) + "_" + name[(name.LastIndexOf('/') + 1)..];
             Directory.CreateDirectory(Path.Combine(folder, directory));
 
             var written = new List<string>

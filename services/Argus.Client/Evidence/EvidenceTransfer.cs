@@ -37,6 +37,11 @@ public static class EvidenceTransfer
         }, headers, cancellationToken: cancellationToken)).Upload;
         for (var attempt = 1; !upload.Complete; attempt++)
         {
+            if (attempt > attempts)
+            {
+                throw new InvalidOperationException($"The upload of {item} is not complete after {attempts} streams ({upload.CommittedSize} of {upload.SizeBytes} bytes stored); did the file change?");
+            }
+
             try
             {
                 await WriteFromAsync(agency, upload, content, progress, headers, cancellationToken: cancellationToken);

@@ -44,12 +44,11 @@ public abstract class ContentTests(AgencyFixture agencies)
             }), cancellationToken: cancel.Token));
         }
 
-        upload = await WaitForCommittedAsync(upload.Name, atLeast: 300_001);
+        upload = await SettledAsync(upload);
         Assert.InRange(upload.CommittedSize, 300_001, content.Length - 1);
 
         // Resent from a wrong offset: refused, with the offset to resume at.
-        var wrongOffset = await Assert.ThrowsAsync<RpcException>(() => OnceTheDroppedStreamIsGoneAsync(() =>
-            EvidenceTransfer.WriteFromAsync(Nl, upload.Clone().Also(u => u.CommittedSize = 0), new MemoryStream(content))));
+        var wrongOffset = await Assert.ThrowsAsync<RpcException>(() => EvidenceTransfer.WriteFromAsync(Nl, upload.Clone().Also(u => u.CommittedSize = 0), new MemoryStream(content)));
         Assert.Equal(StatusCode.FailedPrecondition, wrongOffset.StatusCode);
         Assert.Contains($"resume at {upload.CommittedSize}", wrongOffset.Status.Detail);
 
@@ -169,22 +168,27 @@ public abstract class ContentTests(AgencyFixture agencies)
     }
 
     /// <summary>
-    /// Runs <paramref name="write"/> again while it is refused as Aborted: the service may not have
-    /// noticed the dropped stream yet, which still holds the upload (one writer at a time).
+    /// The upload once the service is done with a dropped stream: an empty, unfinished stream at the
+    /// stored size is refused as Aborted while the dropped one still holds the upload (one writer at
+    /// a time), and once it is let in, nothing else is writing and the size is final.
     /// </summary>
-    private static async Task OnceTheDroppedStreamIsGoneAsync(Func<Task> write)
+    private async Task<Upload> SettledAsync(Upload upload)
     {
         var until = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
+            var current = (await Nl.Content.QueryUploadAsync(new() { Upload = upload.Name })).Upload;
             try
             {
-                await write();
-                return;
+                using var probe = Nl.Content.WriteContent();
+                await probe.RequestStream.WriteAsync(new WriteContentRequest { Upload = upload.Name, WriteOffset = current.CommittedSize });
+                await probe.RequestStream.CompleteAsync();
+                var response = await probe.ResponseAsync;
+                return current.Clone().Also(u => u.CommittedSize = response.CommittedSize);
             }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.Aborted && DateTime.UtcNow < until)
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Aborted or StatusCode.FailedPrecondition && DateTime.UtcNow < until)
             {
-                await Task.Delay(50);
+                await Task.Delay(20); // still held, or it grew between the query and the probe
             }
         }
     }

@@ -70,14 +70,15 @@ public sealed class CustodyTests(EvidenceExchange evidence) : IClassFixture<Evid
         // Belgium can read the history through its own service's copy of the record and the owner's API,
         // and serves its verified copy of the content to its own callers.
         Assert.Equal(extraction, await EvidenceExchange.DownloadAsync(evidence.Be, phone.Name, owner: AgencyCode.Nl));
-        var copies = await evidence.Exchange.WaitForCopiesAsync(c => c.Any(x => x.Record == phone.Name && x.EvidenceItem.Custodian == acknowledged.ToCustodian), Converge);
-        Assert.Equal(EvidenceStatus.UnderAnalysis, copies.Single(c => c.Record == phone.Name).EvidenceItem.Status);
+        // Belgium's copy follows the history too (the examination's update is the last).
+        var copies = await evidence.Exchange.WaitForCopiesAsync(c => c.Any(x => x.Record == phone.Name && x.EvidenceItem.Status == EvidenceStatus.UnderAnalysis), Converge);
+        Assert.Equal(acknowledged.ToCustodian, copies.Single(c => c.Record == phone.Name).EvidenceItem.Custodian);
 
         // Each side's processing log has it: Belgium the receipt, the Netherlands the partner's changes.
         Assert.Single(await evidence.Exchange.BelgianLogAsync($"custody received from NL ({handover.Name}), content sha256 {receipt.VerifiedSha256} verified on arrival"));
         await using var scope = evidence.Exchange.Netherlands.Services.CreateAsyncScope();
         var dutchLog = await scope.ServiceProvider.GetRequiredService<AgencyDbContext>().Set<AuditEntryEntity>().AsNoTracking()
-            .Where(e => e.Record == phone.Name && e.ClientId == "argus-be" && e.Action == ProcessingAction.Alteration).Select(e => e.Details).ToListAsync();
+            .Where(e => e.Record == phone.Name && e.ClientId == "argus-be" && e.Action == ProcessingAction.Alteration).OrderBy(e => e.Id).Select(e => e.Details).ToListAsync();
         Assert.Equal(["fields: custody:HandoverAcknowledged", "fields: custody:Examined"], dutchLog);
     }
 
@@ -95,6 +96,12 @@ public sealed class CustodyTests(EvidenceExchange evidence) : IClassFixture<Evid
         }).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, notCustodian.StatusCode);
         Assert.Contains("Only the current custodian", notCustodian.Status.Detail);
+        // Nor does someone who is not the custodian attach content to it.
+        var notCustodianUpload = await Assert.ThrowsAsync<RpcException>(() => clerk.Content.CreateUploadAsync(new CreateUploadRequest
+        {
+            Parent = firearm.Name, Sha256 = new string('c', 64), SizeBytes = 1000, MediaType = "image/jpeg",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, notCustodianUpload.StatusCode);
 
         var labId = (await lab.Connectivity.WhoAmIAsync(new())).ClientId;
         var handover = (await evidence.Nl.Custody.HandOverEvidenceAsync(new HandOverEvidenceRequest
@@ -155,6 +162,13 @@ public sealed class CustodyTests(EvidenceExchange evidence) : IClassFixture<Evid
             Parent = phone.Name, CustodyEvent = new CustodyEvent { Action = CustodyAction.Examined, Tool = "XRY", ActingClientId = "be-officer" },
         }, ExchangeFixture.Justified).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, notCustodian.StatusCode);
+        // Nor may it mark an item it does not hold compromised, which no later check could undo.
+        var notHolding = await Assert.ThrowsAsync<RpcException>(() => partner.Custody.RecordPartnerCustodyEventAsync(new RecordPartnerCustodyEventRequest
+        {
+            Parent = phone.Name, CustodyEvent = new CustodyEvent { Action = CustodyAction.IntegrityCompromised, Result = "says so", ActingClientId = "be-officer" },
+        }, ExchangeFixture.Justified).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, notHolding.StatusCode);
+        Assert.False((await evidence.Nl.Evidence.GetEvidenceItemAsync(new() { Name = phone.Name })).EvidenceItem.IntegrityCompromised);
         Assert.Equal([CustodyAction.Seized], (await evidence.HistoryAsync(phone.Name)).CustodyEvents.Select(e => e.Action));
     }
 

@@ -36,7 +36,7 @@ internal sealed class EvidenceContentGrpcService(
         var name = Kind.ParseName(request.Parent, "parent");
         var limits = options.Value;
         var errors = new FieldErrors();
-        var sha256 = Sha256Of(request.Sha256, "sha256", errors);
+        var sha256 = Input.Sha256(request.Sha256, "sha256", errors);
         errors.Check(request.SizeBytes > 0, "size_bytes", "must be greater than zero.");
         var mediaType = request.MediaType.Trim().ToLowerInvariant();
         errors.Check(limits.MediaTypes.Contains(mediaType), "media_type",
@@ -61,7 +61,13 @@ internal sealed class EvidenceContentGrpcService(
         }
 
         var item = await store.RequireAsync<EvidenceItem>(name, context.CancellationToken);
-        RequireAcceptsContent(item, sha256);
+        if (item.WhyNotContent(sha256) is { } refusal)
+        {
+            throw new PreconditionFailedException(refusal);
+        }
+
+        // Checked again when the content is attached; here so that nobody uploads gigabytes in vain.
+        await custody.RequireMayAsync(item, CustodyAction.ContentAcquired, Actor(), context.CancellationToken);
         var upload = new EvidenceUpload
         {
             Id = ResourceNames.NewId(), ItemSequence = item.Sequence, ItemName = item.Name, Sha256 = sha256, SizeBytes = request.SizeBytes,
@@ -69,7 +75,17 @@ internal sealed class EvidenceContentGrpcService(
             CreateTime = Input.TruncateToMicroseconds(clock.GetUtcNow()), State = UploadState.Receiving,
         };
         db.Add(upload);
-        await db.SaveChangesAsync(context.CancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(context.CancellationToken);
+        }
+        catch (DbUpdateException ex) when (requestId is not null && DatabaseErrors.IsUniqueViolation(ex))
+        {
+            // A concurrent retry of the same request created it: that one is the answer.
+            db.ChangeTracker.Clear();
+            upload = await db.Set<EvidenceUpload>().AsNoTracking().FirstAsync(x => x.RequestId == requestId, context.CancellationToken);
+        }
+
         return new() { Upload = await ToProtoAsync(upload, context.CancellationToken) };
     }
 
@@ -103,6 +119,15 @@ internal sealed class EvidenceContentGrpcService(
         await using (var writer = await content.OpenWriterAsync(upload.Key, cancellationToken))
         using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
         {
+            // Read again now that this stream holds the upload: another may have finished it meanwhile.
+            upload = await FindUploadAsync(first.Upload, "upload", cancellationToken);
+            if (upload.State != UploadState.Receiving)
+            {
+                return upload.State == UploadState.Complete
+                    ? new() { CommittedSize = upload.SizeBytes, Complete = true }
+                    : throw new PreconditionFailedException($"{upload.Name} was discarded ({upload.DiscardReason}); start a new upload.");
+            }
+
             // A resumed upload: the bytes stored so far count towards the hash, read back once.
             await foreach (var chunk in writer.ReadStoredAsync(cancellationToken))
             {
@@ -200,16 +225,17 @@ internal sealed class EvidenceContentGrpcService(
                 (await db.Set<EvidenceUpload>().FirstAsync(x => x.Sequence == upload.Sequence, cancellationToken)).State = UploadState.Complete,
                 cancellationToken);
         }
-        catch (PreconditionFailedException ex) when (ex.Message.EndsWith("already has this content.", StringComparison.Ordinal))
+        catch (ContentAlreadyAttachedException)
         {
             // Another upload of the same content to the item finished first: this one is done too.
             db.ChangeTracker.Clear();
             await MarkAsync(upload, UploadState.Complete, null);
         }
-        catch (PreconditionFailedException ex)
+        catch (Exception ex) when (ex is PreconditionFailedException or AccessDeniedException)
         {
+            // The item changed while the bytes arrived (other content, another custodian, custody ended).
             db.ChangeTracker.Clear();
-            await MarkAsync(upload, UploadState.Discarded, "the item got other content first");
+            await MarkAsync(upload, UploadState.Discarded, BoundedText.Shorten(ex.Message, 400));
             throw new PreconditionFailedException(ex.Message + " This upload is discarded.");
         }
 
@@ -301,19 +327,6 @@ internal sealed class EvidenceContentGrpcService(
 
     private CustodyActor Actor() => new(jurisdiction.Agency, caller.ClientId);
 
-    private static void RequireAcceptsContent(EvidenceItem item, string sha256)
-    {
-        if (item.Content is { } existing && existing.Sha256 != sha256)
-        {
-            throw new PreconditionFailedException($"{item.Name} already has content (sha256 {existing.Sha256}); an item's content is never replaced.");
-        }
-
-        if (item.Status is EvidenceStatus.Destroyed or EvidenceStatus.Returned)
-        {
-            throw new PreconditionFailedException($"{item.Name} was {item.Status.ToString().ToLowerInvariant()}: its custody has ended.");
-        }
-    }
-
     private async Task<EvidenceUpload> FindUploadAsync(string name, string field, CancellationToken cancellationToken)
     {
         var parts = name.Split('/');
@@ -345,15 +358,9 @@ internal sealed class EvidenceContentGrpcService(
 
     private async Task MarkAsync(EvidenceUpload upload, UploadState state, string? reason)
     {
+        // A discarded upload gives up its request_id: the same request (the same file, again) starts afresh.
         await db.Set<EvidenceUpload>().Where(x => x.Sequence == upload.Sequence)
-            .ExecuteUpdateAsync(x => x.SetProperty(u => u.State, state).SetProperty(u => u.DiscardReason, reason), CancellationToken.None);
-    }
-
-    /// <summary>A SHA-256 as 64 hex digits, lowercased.</summary>
-    internal static string Sha256Of(string value, string field, FieldErrors errors)
-    {
-        var hex = value.Trim().ToLowerInvariant();
-        errors.Check(hex.Length == 64 && hex.All(char.IsAsciiHexDigit), field, "must be a SHA-256 as 64 hexadecimal digits.");
-        return hex;
+            .ExecuteUpdateAsync(x => x.SetProperty(u => u.State, state).SetProperty(u => u.DiscardReason, reason)
+                .SetProperty(u => u.RequestId, u => state == UploadState.Discarded ? null : u.RequestId), CancellationToken.None);
     }
 }

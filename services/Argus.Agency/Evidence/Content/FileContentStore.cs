@@ -28,27 +28,32 @@ public sealed class FileContentStore(string root) : IContentStore
             stream.Seek(0, SeekOrigin.End);
             return Task.FromResult<IContentWriter>(new Writer(stream));
         }
-        catch (IOException)
+        catch (IOException ex) when (ex.HResult is SharingViolation or LockHeld)
         {
             throw new ConcurrentChangeException("Another stream is writing this upload now; one writer at a time.");
         }
     }
 
-    public Task CommitAsync(string uploadKey, string sha256, CancellationToken cancellationToken)
+    public async Task CommitAsync(string uploadKey, string sha256, CancellationToken cancellationToken)
     {
         var target = PathOf(ContentKeys.Content(sha256));
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        if (File.Exists(target))
+        // Stored already (content-addressed, once) — unless the stored copy no longer hashes to its
+        // name: then the fresh, verified bytes replace it.
+        if (File.Exists(target) && await ((IContentStore)this).HashAsync(sha256, cancellationToken) == sha256)
         {
-            File.Delete(PathOf(uploadKey)); // stored already: content-addressed, once
-        }
-        else
-        {
-            File.Move(PathOf(uploadKey), target);
-            File.SetAttributes(target, FileAttributes.ReadOnly);
+            File.Delete(PathOf(uploadKey));
+            return;
         }
 
-        return Task.CompletedTask;
+        if (File.Exists(target))
+        {
+            File.SetAttributes(target, FileAttributes.Normal);
+        }
+
+        // Atomic on one file system; a concurrent commit of the same content writes the same bytes.
+        File.Move(PathOf(uploadKey), target, overwrite: true);
+        File.SetAttributes(target, FileAttributes.ReadOnly);
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
@@ -102,6 +107,11 @@ public sealed class FileContentStore(string root) : IContentStore
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    // What .NET reports when another handle holds the file with FileShare.None: ERROR_SHARING_VIOLATION
+    // on Windows, the errno of the refused lock (EWOULDBLOCK) on Linux.
+    private const int SharingViolation = unchecked((int)0x80070020);
+    private const int LockHeld = 11;
 
     private string PathOf(string key)
     {

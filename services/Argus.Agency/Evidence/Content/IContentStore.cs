@@ -71,5 +71,5 @@ public static class ContentKeys
     public static string Content(string sha256) => $"sha256/{sha256}";
 
     /// <summary>The chunk size content is read in, and the size a client should write in.</summary>
-    public const int ChunkSize = 256 * 1024;
+    public const int ChunkSize = Argus.Client.Evidence.EvidenceTransfer.ChunkSize;
 }

@@ -16,9 +16,11 @@ namespace Argus.Agency.Evidence.Content;
 /// </summary>
 public sealed class PostgresContentStore(NpgsqlDataSource database) : IContentStore
 {
+    private const string LengthQuery = """SELECT coalesce(max("Offset" + "Length"), 0) FROM "EvidenceContentChunks" WHERE "Key" = $1""";
+
     public async Task<long> LengthAsync(string key, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("""SELECT coalesce(max("Offset" + "Length"), 0) FROM "EvidenceContentChunks" WHERE "Key" = $1""");
+        await using var command = database.CreateCommand(LengthQuery);
         command.Parameters.Add(new NpgsqlParameter { Value = key });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -37,7 +39,7 @@ public sealed class PostgresContentStore(NpgsqlDataSource database) : IContentSt
                 }
             }
 
-            await using var length = new NpgsqlCommand("""SELECT coalesce(max("Offset" + "Length"), 0) FROM "EvidenceContentChunks" WHERE "Key" = $1""", connection);
+            await using var length = new NpgsqlCommand(LengthQuery, connection);
             length.Parameters.Add(new NpgsqlParameter { Value = key });
             return new Writer(this, connection, key, (long)(await length.ExecuteScalarAsync(cancellationToken))!);
         }
@@ -51,25 +53,42 @@ public sealed class PostgresContentStore(NpgsqlDataSource database) : IContentSt
     public async Task CommitAsync(string uploadKey, string sha256, CancellationToken cancellationToken)
     {
         var contentKey = ContentKeys.Content(sha256);
+        // Stored already (content-addressed, once) — unless the stored rows no longer hash to their
+        // name: then the fresh, verified rows replace them.
+        var intact = await LengthAsync(contentKey, cancellationToken) > 0 && await ((IContentStore)this).HashAsync(sha256, cancellationToken) == sha256;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var exists = new NpgsqlCommand("""SELECT EXISTS (SELECT 1 FROM "EvidenceContentChunks" WHERE "Key" = $1)""", connection, transaction))
+        try
         {
-            exists.Parameters.Add(new NpgsqlParameter { Value = contentKey });
-            var stored = (bool)(await exists.ExecuteScalarAsync(cancellationToken))!;
-            await using var move = new NpgsqlCommand(stored
-                ? """DELETE FROM "EvidenceContentChunks" WHERE "Key" = $1"""
-                : """UPDATE "EvidenceContentChunks" SET "Key" = $2 WHERE "Key" = $1""", connection, transaction);
-            move.Parameters.Add(new NpgsqlParameter { Value = uploadKey });
-            if (!stored)
+            if (intact)
             {
-                move.Parameters.Add(new NpgsqlParameter { Value = contentKey });
+                await ExecuteAsync("""DELETE FROM "EvidenceContentChunks" WHERE "Key" = $1""", uploadKey);
+            }
+            else
+            {
+                await ExecuteAsync("""DELETE FROM "EvidenceContentChunks" WHERE "Key" = $1""", contentKey);
+                await ExecuteAsync("""UPDATE "EvidenceContentChunks" SET "Key" = $2 WHERE "Key" = $1""", uploadKey, contentKey);
             }
 
-            await move.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // A concurrent commit of the same content won: it is stored; this upload's rows go.
+            await transaction.RollbackAsync(CancellationToken.None);
+            await DeleteAsync(uploadKey, CancellationToken.None);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        async Task ExecuteAsync(string sql, params string[] values)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            foreach (var value in values)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)

@@ -70,6 +70,7 @@ public sealed class CustodyBook(AgencyDbContext db, RecordStore store, IContentS
     }
 
     /// <summary>Attaches verified content to the item (its first and only content) and records that it was acquired.</summary>
+    /// <exception cref="ContentAlreadyAttachedException">Another upload of the same content attached it first.</exception>
     public Task<CustodyEvent> AttachContentAsync(RecordName name, EvidenceContent attached, CustodyActor actor, Func<Task> alsoSave, CancellationToken cancellationToken) =>
         AgainIfRacedAsync(() => AttachOnceAsync(name, attached, actor, alsoSave, cancellationToken));
 
@@ -78,11 +79,16 @@ public sealed class CustodyBook(AgencyDbContext db, RecordStore store, IContentS
         CustodyEvent? appended = null;
         await store.UpdateAsync<EvidenceItem>(name, "", ["content"], async item =>
         {
-            if (item.Content is { } existing)
+            // Content is acquired by the custodian, while nothing is in transit and custody goes on.
+            await RequireAllowedAsync(item, new CustodyEvent { Action = CustodyAction.ContentAcquired }, actor, cancellationToken);
+            if (item.WhyNotContent(attached.Sha256) is { } refusal)
             {
-                throw new PreconditionFailedException(existing.Sha256 == attached.Sha256
-                    ? $"{name} already has this content."
-                    : $"{name} already has content (sha256 {existing.Sha256}); an item's content is never replaced: register the other file as an item of its own.");
+                throw new PreconditionFailedException(refusal);
+            }
+
+            if (item.Content is not null)
+            {
+                throw new ContentAlreadyAttachedException(); // by another upload of the same file, first
             }
 
             item.Content = attached;
@@ -94,6 +100,10 @@ public sealed class CustodyBook(AgencyDbContext db, RecordStore store, IContentS
         }, cancellationToken);
         return appended!;
     }
+
+    /// <summary>Refuses, saying why, what <paramref name="actor"/> may not do to <paramref name="item"/> now (before work that would be wasted).</summary>
+    public Task RequireMayAsync(EvidenceItem item, CustodyAction action, CustodyActor actor, CancellationToken cancellationToken) =>
+        RequireAllowedAsync(item, new CustodyEvent { Action = action }, actor, cancellationToken);
 
     /// <summary>Re-computes the content's hash and records the outcome: verified, or compromised (irreversibly).</summary>
     public async Task<(CustodyEvent Event, bool Intact, string Computed)> VerifyAsync(RecordName name, CustodyActor actor, CancellationToken cancellationToken)
@@ -124,7 +134,7 @@ public sealed class CustodyBook(AgencyDbContext db, RecordStore store, IContentS
     /// version or the history's unique index refused this one): the checks then run on the item as
     /// the other left it, so the second answer is the right one (appended after, or refused for why).
     /// </summary>
-    private async Task<CustodyEvent> AgainIfRacedAsync(Func<Task<CustodyEvent>> append)
+    private async Task<T> AgainIfRacedAsync<T>(Func<Task<T>> append)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -215,7 +225,13 @@ public sealed class CustodyBook(AgencyDbContext db, RecordStore store, IContentS
         var action = proposal.Action;
         if (action is CustodyAction.IntegrityVerified or CustodyAction.IntegrityCompromised)
         {
-            return; // the owner checks its copy at any time, the custodian its own
+            // The owner checks its own copy at any time; a partner reports on the copy it holds, so only as custodian.
+            if (actor.Agency != item.OwnerAgency && !actor.Is(item.Custodian))
+            {
+                throw new AccessDeniedException($"Only the custodian of {item.Name} ({item.Custodian}) reports on its copy; {actor.Custodian} does not hold it.");
+            }
+
+            return;
         }
 
         if (item.Status is EvidenceStatus.Destroyed or EvidenceStatus.Returned)
@@ -262,7 +278,8 @@ public sealed class CustodyBook(AgencyDbContext db, RecordStore store, IContentS
         }
     }
 
-    private static bool NeedsVerification(CustodyAction action) =>
+    /// <summary>The actions that first re-hash the content (ISO/IEC 27037: at every transfer and examination).</summary>
+    public static bool NeedsVerification(CustodyAction action) =>
         action is CustodyAction.HandedOver or CustodyAction.HandoverAcknowledged or CustodyAction.Examined;
 
     private static CustodyEvent New(EvidenceItem item, CustodyAction action, CustodyActor actor, DateTimeOffset now) => new()
@@ -292,6 +309,9 @@ public sealed class CustodyBook(AgencyDbContext db, RecordStore store, IContentS
         db.Add(e);
     }
 }
+
+/// <summary>The item has this very content already: an upload of the same file finished first.</summary>
+public sealed class ContentAlreadyAttachedException() : Exception("The item has this content already.");
 
 /// <summary>Where an event happened, when the caller does not say: its agency's country.</summary>
 public static class CustodyTimeZones

@@ -123,9 +123,15 @@ internal sealed class CustodyGrpcService(CustodyBook book, PartnerCustody partne
         // Shared with the partner, or as if it did not exist.
         var item = await store.RequireAsync<EvidenceItem>(name, context.CancellationToken);
         _ = await access.ShownAsync(item, context.CancellationToken) ?? throw new ResourceNotFoundException(name.ToString());
+        if (item.Content is not null && CustodyBook.NeedsVerification(proposal.Action) && verified.Length == 0)
+        {
+            // The owner cannot hash what the partner holds: the partner's service says what its copy hashes to.
+            throw FieldErrors.Invalid("custody_event.verified_sha256", $"is required for {proposal.Action} of an item with content: the SHA-256 of the copy you hold.");
+        }
+
         var actor = new CustodyActor(partner, actingClient, caller.ClientId);
         var appended = proposal.Action == CustodyAction.IntegrityCompromised
-            ? await book.MarkCompromisedAsync(name, actor, verified, $"{partner.Code().ToUpperInvariant()} reports: {proposal.Result}", context.CancellationToken)
+            ? await book.MarkCompromisedAsync(name, actor, verified, Argus.Hosting.Errors.BoundedText.Shorten($"{partner.Code().ToUpperInvariant()} reports: {proposal.Result}", 3900), context.CancellationToken)
             : await book.AppendAsync(name, proposal, actor, verified, context.CancellationToken);
         return new() { CustodyEvent = CustodyMapping.ToProto(appended) };
     }
@@ -137,7 +143,7 @@ internal sealed class CustodyGrpcService(CustodyBook book, PartnerCustody partne
         CommonMapping.ToDomain(owner) is { } agency && agency != jurisdiction.Agency ? agency : null;
 
     private static string EvidenceContentSha256(string value, FieldErrors errors) =>
-        Content.EvidenceContentGrpcService.Sha256Of(value, "custody_event.verified_sha256", errors);
+        Input.Sha256(value, "custody_event.verified_sha256", errors);
 
     /// <summary>The event the caller proposes: one of <paramref name="allowed"/>, with its fields checked.</summary>
     private static CustodyEvent Proposal(Proto.CustodyEvent? proposed, string field, IReadOnlyList<CustodyAction> allowed)

@@ -23,7 +23,7 @@ namespace Argus.Agency.Evidence.Custody;
 /// the acknowledgement.
 /// </summary>
 public sealed class PartnerCustody(
-    PartnerClients partners, AgencyDbContext db, IContentStore content, RequestProcessingLog log, Caller caller, TimeProvider clock)
+    PartnerClients partners, AgencyDbContext db, IContentStore content, RequestProcessingLog log, Caller caller, IJurisdiction jurisdiction, TimeProvider clock)
 {
     public async Task<Proto.AcknowledgeHandoverResponse> AcknowledgeAsync(AgencyCode owner, RecordName item, CustodyEvent proposal, CancellationToken cancellationToken)
     {
@@ -31,11 +31,26 @@ public sealed class PartnerCustody(
         var options = Options($"custody handover {proposal.Acknowledges}: receiving it for {caller.ClientId}", cancellationToken);
         var remote = (await client.Evidence.GetEvidenceItemAsync(new() { Name = item.ToString() }, options)).EvidenceItem;
         var history = await client.Custody.ListCustodyEventsAsync(new() { Parent = item.ToString() }, options);
-        if (history.PendingHandover != proposal.Acknowledges)
+        var me = new CustodyActor(jurisdiction.Agency, caller.ClientId);
+        // Acknowledged at the owner already (this call was cut off before its receipt was kept here): keep the receipt now.
+        var earlier = history.CustodyEvents.LastOrDefault(e => e.Action == Proto.CustodyAction.HandoverAcknowledged && e.Acknowledges == proposal.Acknowledges);
+        if (earlier is not null && earlier.ToCustodian != me.Custodian)
+        {
+            throw new PreconditionFailedException($"{Input.Shorten(proposal.Acknowledges)} was acknowledged already, by {earlier.ToCustodian}.");
+        }
+
+        if (earlier is null && history.PendingHandover != proposal.Acknowledges)
         {
             throw new PreconditionFailedException(history.PendingHandover.Length == 0
                 ? $"{item} of {Code(owner)} has no handover awaiting acknowledgement."
                 : $"{Input.Shorten(proposal.Acknowledges)} is not the handover of {item} awaiting acknowledgement ({history.PendingHandover}).");
+        }
+
+        // Refused before anything is fetched: only the receiver acknowledges.
+        var handover = history.CustodyEvents.FirstOrDefault(e => e.Name == proposal.Acknowledges);
+        if (handover is null || !me.Is(handover.ToCustodian))
+        {
+            throw new AccessDeniedException($"Only the receiver of the handover ({handover?.ToCustodian}) acknowledges it; {me.Custodian} is not.");
         }
 
         // The digital original travels with the handover: fetched, hashed as it arrives, kept.
@@ -50,11 +65,16 @@ public sealed class PartnerCustody(
             }
         }
 
-        var acknowledged = (await client.Custody.RecordPartnerCustodyEventAsync(new()
+        var acknowledged = earlier ?? (await client.Custody.RecordPartnerCustodyEventAsync(new()
         {
             Parent = item.ToString(),
             CustodyEvent = ToProposal(proposal, verified),
         }, options)).CustodyEvent;
+
+        if (await db.Set<ReceivedEvidence>().AnyAsync(x => x.Owner == owner && x.ItemName == item.ToString() && x.Handover == proposal.Acknowledges, cancellationToken))
+        {
+            return new() { CustodyEvent = acknowledged, VerifiedSha256 = verified }; // kept already: a retry
+        }
 
         db.Add(new ReceivedEvidence
         {
@@ -76,7 +96,7 @@ public sealed class PartnerCustody(
             .Where(x => x.Owner == owner && x.ItemName == item.ToString()).OrderByDescending(x => x.Sequence).FirstOrDefaultAsync(cancellationToken)
             ?? throw new PreconditionFailedException($"This agency has not received {item} of {Code(owner)} in a handover; only its custodian records what is done with it.");
         var verified = "";
-        if (received.VerifiedSha256.Length > 0 && proposal.Action is CustodyAction.Examined or CustodyAction.HandedOver)
+        if (received.VerifiedSha256.Length > 0 && CustodyBook.NeedsVerification(proposal.Action))
         {
             verified = await content.HashAsync(received.VerifiedSha256, cancellationToken) ?? "";
             if (verified != received.VerifiedSha256)
