@@ -43,6 +43,12 @@ public sealed class Caller(IHttpContextAccessor http, IJurisdiction jurisdiction
     /// </summary>
     public bool ActsForThisAgency => actsForThisAgency ??= string.Equals(Agency, jurisdiction.Agency.ToString(), StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// An agency's own service (argus-nl, argus-be: its token says so, as the identity server
+    /// registered it), as opposed to any other client of that agency.
+    /// </summary>
+    public bool IsAgencyService => http.HttpContext?.User.FindFirstValue("argus_agency_service") == "true";
+
     /// <summary>A client that acts for no agency: a tool of the joint investigation team as a whole.</summary>
     public bool IsJitWide => Agency is null;
 

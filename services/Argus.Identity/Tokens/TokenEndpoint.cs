@@ -22,6 +22,9 @@ internal static class TokenEndpoint
 {
     public const string AgencyClaim = "argus_agency";
 
+    /// <summary>"true" on the tokens of an agency's own service (argus-nl, argus-be), and on no other client's.</summary>
+    public const string AgencyServiceClaim = "argus_agency_service";
+
     public static async Task<IResult> IssueAsync(HttpContext http, OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication> applications)
     {
         var request = http.GetOpenIddictServerRequest()
@@ -69,6 +72,13 @@ internal static class TokenEndpoint
             // Whom the client acts for: the services tell their own agency from partners by it.
             identity.SetClaim(AgencyClaim, agency);
         }
+
+        if (profile.Kind == ClientKind.AgencyService)
+        {
+            // What only a partner's service may do (record custody for its own clients) is told by it.
+            identity.SetClaim(AgencyServiceClaim, "true");
+        }
+
         identity.SetScopes(scopes);
         identity.SetResources(resources);
         identity.SetDestinations(_ => [Destinations.AccessToken]);

@@ -2,6 +2,7 @@ using StoredCustodyEvent = Argus.Agency.Evidence.Custody.CustodyEvent;
 using Argus.Agency.Persistence;
 using Argus.Agency.ProcessingLog;
 using Argus.Client.Evidence;
+using Argus.Client.Security;
 using Argus.Common.V1;
 using Argus.Evidence.V1;
 using Grpc.Core;
@@ -156,6 +157,21 @@ public sealed class CustodyTests(EvidenceExchange evidence) : IClassFixture<Evid
             Parent = phone.Name, Receiver = "agencies/be", Purpose = "Examination", Authorisation = "EOB 2021/0042",
         }, ExchangeFixture.Justified).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, handOver.StatusCode);
+        // The partners' own method is for the partner's own service, which names the client it acts for:
+        // another client of Belgium, even with argus.exchange, may not use it to name one.
+        var system = await evidence.Exchange.Identity.RegisterAsync("be-system-" + Guid.NewGuid().ToString("N")[..6], [ArgusAudiences.Agency("nl")],
+            [ArgusScopes.Exchange, ArgusScopes.EvidenceRead], agency: "be");
+        using (var systemTokens = new AccessTokenSource(system))
+        using (var belgianSystem = evidence.Exchange.Netherlands.ClientFor(system, systemTokens))
+        {
+            var notService = await Assert.ThrowsAsync<RpcException>(() => belgianSystem.Custody.RecordPartnerCustodyEventAsync(new RecordPartnerCustodyEventRequest
+            {
+                Parent = phone.Name, CustodyEvent = new CustodyEvent { Action = CustodyAction.Examined, Tool = "XRY", ActingClientId = "be-officer" },
+            }, ExchangeFixture.Justified).ResponseAsync);
+            Assert.Equal(StatusCode.PermissionDenied, notService.StatusCode);
+            Assert.Contains("own service", notService.Status.Detail);
+        }
+
         // The partners' own method: the partner is not the custodian (nothing was handed to it).
         var notCustodian = await Assert.ThrowsAsync<RpcException>(() => partner.Custody.RecordPartnerCustodyEventAsync(new RecordPartnerCustodyEventRequest
         {

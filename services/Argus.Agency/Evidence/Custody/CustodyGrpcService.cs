@@ -105,6 +105,12 @@ internal sealed class CustodyGrpcService(CustodyBook book, PartnerCustody partne
     {
         var name = Kind.ParseName(request.Parent, "parent");
         var partner = caller.Partner ?? throw new AccessDeniedException("Only a partner agency's service records a partner's custody events; this agency records its own with RecordCustodyEvent.");
+        if (!caller.IsAgencyService)
+        {
+            // It names the client it acts for (acting_client_id): only the partner's own service is trusted to.
+            throw new AccessDeniedException("Only a partner agency's own service records custody events for its clients; call your agency's service (AcknowledgeHandover, RecordCustodyEvent with owner_agency).");
+        }
+
         var proposed = request.CustodyEvent ?? throw FieldErrors.Invalid("custody_event", "is required.");
         var proposal = Proposal(proposed, "custody_event",
             [CustodyAction.HandoverAcknowledged, CustodyAction.Examined, CustodyAction.Stored, CustodyAction.HandedOver, CustodyAction.IntegrityCompromised]);
