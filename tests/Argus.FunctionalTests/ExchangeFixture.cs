@@ -27,6 +27,9 @@ public sealed class ExchangeFixture : IAsyncDisposable
 {
     public static readonly Metadata Justified = new() { { Caller.JustificationHeader, "Identifying suspects for the Antwerp searches" } };
 
+    /// <summary>Unreferenced evidence content goes within seconds, not the production 10 minutes (two sweeps).</summary>
+    private const string JanitorEverySecond = "--Argus:Evidence:JanitorInterval=00:00:01";
+
     /// <summary>Belgium's replica queue, unique to this fixture.</summary>
     public string ReplicaQueue { get; } = TestRabbitMq.UniqueQueue("argus.be.replica");
     private (string ClientId, string Certificate, string Key) belgianService;
@@ -51,7 +54,7 @@ public sealed class ExchangeFixture : IAsyncDisposable
             [ArgusScopes.Exchange, ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead]);
         fixture.belgianService = own;
         fixture.Netherlands = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, fixture.Identity, owner,
-            extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"]);
+            extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", JanitorEverySecond]);
         fixture.belgianServiceTokens = new AccessTokenSource(service);
         fixture.BelgiumAtNetherlands = fixture.Netherlands.ClientFor(service, fixture.belgianServiceTokens);
         if (startBelgium)
@@ -68,7 +71,7 @@ public sealed class ExchangeFixture : IAsyncDisposable
         Belgium = await RunningAgency.StartAsync(new BelgianJurisdiction(), DatabaseProvider.Sqlite, Identity, officer,
             own: belgianService,
             partners: new Dictionary<string, Uri> { ["Nl"] = Netherlands.Address },
-            extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", $"--Argus:Replica:Queue={ReplicaQueue}"]);
+            extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", $"--Argus:Replica:Queue={ReplicaQueue}", JanitorEverySecond]);
         // Tests start from a settled replica: its queue is bound (the queue is new to this fixture,
         // so an event routed before the binding exists would be dropped and left to the next Sync),
         // and the start-up catch-up with the Netherlands is done.

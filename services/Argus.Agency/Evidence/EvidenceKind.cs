@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Argus.Client;
 using Argus.Client.Security;
@@ -76,6 +77,18 @@ internal sealed class EvidenceKind : OperationRecordKind<EvidenceItem, Proto.Evi
 
         services.AddScoped<CustodyBook>();
         services.AddScoped<PartnerCustody>();
+        services.AddHostedService<ContentJanitor>();
+    }
+
+    /// <summary>
+    /// A partner's item whose copy goes (erased by its owner, no longer shared) takes this agency's
+    /// receipts of it along; the received content itself is deleted by <see cref="ContentJanitor"/>
+    /// once nothing refers to it.
+    /// </summary>
+    public override async Task ForgetForeignAsync(Microsoft.EntityFrameworkCore.DbContext db, Shared.AgencyCode owner, IReadOnlyList<string> records, CancellationToken cancellationToken)
+    {
+        var receipts = await db.Set<ReceivedEvidence>().Where(r => r.Owner == owner && records.Contains(r.ItemName)).ToListAsync(cancellationToken);
+        db.Set<ReceivedEvidence>().RemoveRange(receipts);
     }
 
     protected override void MapMoreServices(IEndpointRouteBuilder endpoints)

@@ -70,6 +70,15 @@ public abstract class RecordKind
     {
     }
 
+    /// <summary>
+    /// Erases, in <paramref name="db"/>'s unit of work, what this agency keeps of a partner's
+    /// records of this kind beyond the replica's copy (evidence: the content received in a
+    /// handover), when the copy goes — the owner erased the record, or stopped sharing it. Nothing
+    /// by default.
+    /// </summary>
+    public virtual Task ForgetForeignAsync(DbContext db, AgencyCode owner, IReadOnlyList<string> records, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
     /// <summary>Maps the kind's gRPC services beyond its record's (evidence: custody and content); none by default.</summary>
     protected virtual void MapMoreServices(IEndpointRouteBuilder endpoints)
     {

@@ -216,6 +216,12 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
         }
 
         db.Set<ForeignRecord>().RemoveRange(copies);
+        foreach (var kind in copies.GroupBy(c => c.Kind))
+        {
+            // What the kind keeps beyond the copy goes with it, in the same transaction.
+            await kinds.ByName(kind.Key).ForgetForeignAsync(db, owner, kind.Select(c => c.Record).ToList(), cancellationToken);
+        }
+
         return (ProcessingAction.Erasure, $"copy erased, {why}: {string.Join(' ', copies.Select(c => c.Record))}");
     }
 

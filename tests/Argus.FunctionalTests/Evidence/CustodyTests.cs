@@ -293,4 +293,38 @@ public sealed class CustodyTests(EvidenceExchange evidence) : IClassFixture<Evid
         Assert.Equal(4, broken.Value.Event.Index);
         Assert.Contains("altered", broken.Value.Reason);
     }
+
+    [Fact]
+    public async Task An_item_erased_by_its_owner_takes_the_partners_received_copy_and_both_stored_contents_with_it()
+    {
+        var operation = await evidence.OperationAsync();
+        var phone = await evidence.PhoneAsync(operation);
+        var extraction = EvidenceExchange.Extraction(512 * 1024 + 3, seed: 61);
+        await evidence.UploadAsync(phone.Name, extraction);
+        await evidence.Exchange.ShareWithBelgiumAsync(phone.Name);
+        var handover = (await evidence.Nl.Custody.HandOverEvidenceAsync(new HandOverEvidenceRequest
+        {
+            Parent = phone.Name, Receiver = "agencies/be", Purpose = "Examination", Authorisation = "EOB 2021/0042",
+        })).CustodyEvent;
+        await evidence.Be.Custody.AcknowledgeHandoverAsync(new AcknowledgeHandoverRequest { Handover = handover.Name, OwnerAgency = AgencyCode.Nl });
+        var sha256 = EvidenceExchange.Sha256(extraction);
+        var dutchFile = evidence.DutchContentFile(sha256);
+        var belgianFile = Path.Combine(evidence.Exchange.Belgium!.DataDirectory, "evidence", "sha256", sha256[..2], sha256);
+        Assert.True(File.Exists(dutchFile) && File.Exists(belgianFile));
+        Assert.Equal(extraction, await EvidenceExchange.DownloadAsync(evidence.Be, phone.Name, owner: AgencyCode.Nl));
+
+        // The owner erases the item (Art. 16): Belgium's copy goes, its receipt with it, and both stores let go of the bytes.
+        await evidence.Nl.Evidence.DeleteEvidenceItemAsync(new DeleteEvidenceItemRequest { Name = phone.Name, Reason = "Unlawfully seized (court order 2021/113)" });
+        await evidence.Exchange.WaitForCopiesAsync(c => c.All(x => x.Record != phone.Name), Converge);
+        var gone = await Assert.ThrowsAsync<RpcException>(() => EvidenceExchange.DownloadAsync(evidence.Be, phone.Name, owner: AgencyCode.Nl));
+        Assert.Equal(StatusCode.NotFound, gone.StatusCode);
+        var until = DateTime.UtcNow + Converge;
+        while ((File.Exists(dutchFile) || File.Exists(belgianFile)) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.False(File.Exists(dutchFile), "the Netherlands still stores the erased item's content");
+        Assert.False(File.Exists(belgianFile), "Belgium still stores the content it received of an erased item");
+    }
 }

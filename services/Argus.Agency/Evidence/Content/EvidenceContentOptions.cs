@@ -21,4 +21,10 @@ public sealed class EvidenceContentOptions
 
     /// <summary>The folder of the file store; "evidence" in the data folder by default.</summary>
     public string? Path { get; set; }
+
+    /// <summary>How often <see cref="ContentJanitor"/> looks for content nothing refers to (it deletes at the second look).</summary>
+    public TimeSpan JanitorInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>An upload not finished in this long is discarded, and its bytes deleted.</summary>
+    public TimeSpan AbandonedUploadAge { get; set; } = TimeSpan.FromDays(7);
 }

@@ -68,6 +68,23 @@ public sealed class FileContentStore(string root) : IContentStore
         return Task.CompletedTask;
     }
 
+    public async IAsyncEnumerable<string> StoredContentAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(root, "sha256");
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Path.GetFileName(file);
+        }
+
+        await Task.CompletedTask;
+    }
+
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(string key, long offset, long limit, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var path = PathOf(key);

@@ -24,6 +24,9 @@ public interface IContentStore
 
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>The SHA-256 of every finished content stored, for the janitor.</summary>
+    IAsyncEnumerable<string> StoredContentAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// The bytes of <paramref name="key"/> from <paramref name="offset"/>, at most <paramref name="limit"/>
     /// of them, in chunks. Each chunk is valid until the next is asked for (its buffer is reused).

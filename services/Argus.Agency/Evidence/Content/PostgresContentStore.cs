@@ -98,6 +98,17 @@ public sealed class PostgresContentStore(NpgsqlDataSource database) : IContentSt
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async IAsyncEnumerable<string> StoredContentAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Each content's first chunk: one row per content, from the primary key.
+        await using var command = database.CreateCommand("""SELECT "Key" FROM "EvidenceContentChunks" WHERE "Key" LIKE 'sha256/%' AND "Offset" = 0""");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return reader.GetString(0)["sha256/".Length..];
+        }
+    }
+
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(string key, long offset, long limit, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var end = offset + Math.Min(limit, long.MaxValue - offset);
