@@ -67,6 +67,9 @@ internal sealed class ForeignRecordConfiguration : IEntityTypeConfiguration<Fore
         copy.HasKey(x => x.Sequence);
         copy.HasIndex(x => new { x.Owner, x.Record }).IsUnique();
         copy.HasIndex(x => new { x.Owner, x.OperationId });
+        // Two events about one record applied at once (version 4 and 5 of an item in quick
+        // succession): the later commit must not overwrite the newer copy unseen.
+        copy.Property(x => x.Version).IsConcurrencyToken();
         copy.Property(x => x.Kind).HasMaxLength(32);
         copy.Property(x => x.Record).HasMaxLength(200);
         copy.Property(x => x.OperationId).HasMaxLength(64);

@@ -24,7 +24,8 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
     public async Task ApplyAsync(IArgusEvent message, long? cursor, CancellationToken cancellationToken)
     {
         // Two events about one record (an operation's RecordShared listing it, and its own
-        // ArrestRecorded) can race to insert its copy: the loser starts over and finds the copy.
+        // ArrestRecorded) can race to insert its copy, or two versions of it to update the copy:
+        // the loser starts over, finds the copy as the winner left it, and compares versions again.
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -32,7 +33,7 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
                 await ApplyOnceAsync(message, cursor, cancellationToken);
                 return;
             }
-            catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex) && attempt < 5)
+            catch (DbUpdateException ex) when ((ex is DbUpdateConcurrencyException || DatabaseErrors.IsUniqueViolation(ex)) && attempt < 5)
             {
                 db.ChangeTracker.Clear();
             }
@@ -209,6 +210,13 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
 
     private async Task<(ProcessingAction Action, string Details)?> EraseAsync(AgencyCode owner, IReadOnlyList<string> records, string why, CancellationToken cancellationToken)
     {
+        // What a kind keeps beyond the copy goes with it, in the same transaction — also when the
+        // copy itself never arrived (a record received by other means: evidence in a handover).
+        foreach (var kind in records.Select(r => kinds.TryParse(r, out var name) ? name.Kind : null).OfType<RecordKind>().Distinct())
+        {
+            await kind.ForgetForeignAsync(db, owner, records, cancellationToken);
+        }
+
         var copies = await db.Set<ForeignRecord>().Where(c => c.Owner == owner && records.Contains(c.Record)).ToListAsync(cancellationToken);
         if (copies.Count == 0)
         {
@@ -216,11 +224,6 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
         }
 
         db.Set<ForeignRecord>().RemoveRange(copies);
-        foreach (var kind in copies.GroupBy(c => c.Kind))
-        {
-            // What the kind keeps beyond the copy goes with it, in the same transaction.
-            await kinds.ByName(kind.Key).ForgetForeignAsync(db, owner, kind.Select(c => c.Record).ToList(), cancellationToken);
-        }
 
         return (ProcessingAction.Erasure, $"copy erased, {why}: {string.Join(' ', copies.Select(c => c.Record))}");
     }
