@@ -60,17 +60,16 @@ internal static class EvidenceBenchmark
             await SourceAsync(bare, 8L << 20);
             foreach (var client in new[] { filesClient, databaseClient })
             {
-                var item = await UploadAsync(client, warm);
-                await DownloadAsync(client, item.Name);
+                await DownloadAsync(client, await UploadAsync(client, warm));
             }
 
             File.Delete(warm);
 
             var ceilingUp = await MeasureAsync("ceiling: bare upload stream", size, () => SinkAsync(bare, path));
-            var upload = await MeasureAsync("upload to the service (files)", size, async () => (await UploadAsync(filesClient, path)).Name);
+            var upload = await MeasureAsync("upload to the service (files)", size, () => UploadAsync(filesClient, path));
             var ceilingDown = await MeasureAsync("ceiling: bare download stream", size, () => SourceAsync(bare, size));
             var download = await MeasureAsync("download from the service (files)", size, () => DownloadAsync(filesClient, upload.Result!));
-            var uploadDb = await MeasureAsync("upload to the service (PostgreSQL chunks)", size, async () => (await UploadAsync(databaseClient, path)).Name);
+            var uploadDb = await MeasureAsync("upload to the service (PostgreSQL chunks)", size, () => UploadAsync(databaseClient, path));
             var downloadDb = await MeasureAsync("download from the service (PostgreSQL chunks)", size, () => DownloadAsync(databaseClient, uploadDb.Result!));
 
             var growth = new[] { upload.RssGrowthMb, download.RssGrowthMb, uploadDb.RssGrowthMb, downloadDb.RssGrowthMb }.Max();
@@ -132,7 +131,8 @@ internal static class EvidenceBenchmark
         return measured;
     }
 
-    private static async Task<Upload> UploadAsync(AgencyClient client, string path)
+    /// <summary>A new item with the file as its content; returns the item's name.</summary>
+    private static async Task<string> UploadAsync(AgencyClient client, string path)
     {
         var operation = (await client.Operations.CreateOperationAsync(new CreateOperationRequest { OperationId = "bench-" + Guid.NewGuid().ToString("N")[..10], Operation = UnaryBenchmark.NewOperation() })).Operation.Name;
         var item = (await client.Evidence.CreateEvidenceItemAsync(new CreateEvidenceItemRequest
@@ -163,7 +163,7 @@ internal static class EvidenceBenchmark
             throw new InvalidOperationException("The upload did not complete.");
         }
 
-        return upload.Clone().Also(u => u.Name = item);
+        return item;
     }
 
     private static async Task<long> DownloadAsync(AgencyClient client, string item)
@@ -265,14 +265,5 @@ internal static class EvidenceBenchmark
             length += buffer.Length;
             return ValueTask.CompletedTask;
         }
-    }
-}
-
-internal static class UploadExtensions
-{
-    public static Upload Also(this Upload upload, Action<Upload> change)
-    {
-        change(upload);
-        return upload;
     }
 }

@@ -40,25 +40,27 @@ internal sealed class BearerTokenInterceptor(AccessTokenSource tokens, string au
     public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
     {
-        // Streams are long-lived and rare: fetching the token synchronously here costs nothing that matters.
-        var token = tokens.TryGetCached(audience, out var cached) ? cached : FetchAsync(context.Options.CancellationToken).GetAwaiter().GetResult();
-        return continuation(request, WithToken(context, token));
+        return continuation(request, WithToken(context, TokenForStream(context.Options.CancellationToken)));
     }
 
     public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(
         ClientInterceptorContext<TRequest, TResponse> context, AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
     {
-        // An upload: long-lived, like a server stream.
-        var token = tokens.TryGetCached(audience, out var cached) ? cached : FetchAsync(context.Options.CancellationToken).GetAwaiter().GetResult();
-        return continuation(WithToken(context, token));
+        return continuation(WithToken(context, TokenForStream(context.Options.CancellationToken)));
     }
 
     public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(
         ClientInterceptorContext<TRequest, TResponse> context, AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
     {
-        var token = tokens.TryGetCached(audience, out var cached) ? cached : FetchAsync(context.Options.CancellationToken).GetAwaiter().GetResult();
-        return continuation(WithToken(context, token));
+        return continuation(WithToken(context, TokenForStream(context.Options.CancellationToken)));
     }
+
+    /// <summary>
+    /// The token for a stream, whose call object must be returned at once: the cached one, or one
+    /// fetched synchronously — blocking a thread at most once per token lifetime, on a long-lived call.
+    /// </summary>
+    private string TokenForStream(CancellationToken cancellationToken) =>
+        tokens.TryGetCached(audience, out var cached) ? cached : FetchAsync(cancellationToken).GetAwaiter().GetResult();
 
     private async Task<TCall> StartAsync<TRequest, TResponse, TCall>(ClientInterceptorContext<TRequest, TResponse> context, Func<ClientInterceptorContext<TRequest, TResponse>, TCall> start)
         where TRequest : class

@@ -90,9 +90,13 @@ public abstract class ContentTests(AgencyFixture agencies)
         var item = await PhoneAsync();
         var first = EvidenceExchange.Extraction(900_000, seed: 1);
         var second = EvidenceExchange.Extraction(900_000, seed: 2);
+        // Both uploads are accepted while the item has no content; then both streams run at once, so
+        // it is the attach, not the early check at CreateUpload, that decides.
+        var firstUpload = await CreateUploadAsync(item, first);
+        var secondUpload = await CreateUploadAsync(item, second);
         var results = await Task.WhenAll(
-            Attempt(() => EvidenceTransfer.UploadAsync(Nl, item, new MemoryStream(first), "application/zip", "a.zip")),
-            Attempt(() => EvidenceTransfer.UploadAsync(Nl, item, new MemoryStream(second), "application/zip", "b.zip")));
+            Attempt(() => EvidenceTransfer.WriteFromAsync(Nl, firstUpload, new MemoryStream(first))),
+            Attempt(() => EvidenceTransfer.WriteFromAsync(Nl, secondUpload, new MemoryStream(second))));
         Assert.Single(results, r => r is null);
         var loser = Assert.Single(results, r => r is not null)!;
         Assert.Equal(StatusCode.FailedPrecondition, loser.StatusCode);
