@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using Argus.Agency.Callers;
 using Argus.Agency.Evidence.Custody;
 using Argus.Agency.Persistence;
@@ -20,7 +19,7 @@ namespace Argus.Agency.Evidence.Content;
 /// <summary>
 /// Uploads and downloads of evidence content (after ByteStream and tus). An upload declares its
 /// hash and size first; bytes arrive in chunks at the committed offset and are hashed as they
-/// arrive; at finish the hash decides: a match attaches the content to the item (a custody event),
+/// arrive (<see cref="UploadReceiver"/>); at finish the hash decides: a match attaches the content to the item (a custody event),
 /// a mismatch discards the upload. Until then nothing of it is visible. A cut stream resumes
 /// where the stored bytes end. Downloads stream from an offset, so they resume too.
 /// </summary>
@@ -100,99 +99,29 @@ internal sealed class EvidenceContentGrpcService(
     public override async Task<Proto.WriteContentResponse> WriteContent(IAsyncStreamReader<Proto.WriteContentRequest> requestStream, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
-        if (!await NextAsync(requestStream, cancellationToken))
+        if (!await UploadReceiver.NextAsync(requestStream, cancellationToken))
         {
             throw FieldErrors.Invalid("upload", "is required: the stream sent no message.");
         }
 
         var first = requestStream.Current;
         var upload = await FindUploadAsync(first.Upload, "upload", cancellationToken);
-        switch (upload.State)
+        if (Settled(upload) is { } done)
         {
-            case UploadState.Complete:
-                return new() { CommittedSize = upload.SizeBytes, Complete = true }; // a retry of the finish: done already
-            case UploadState.Discarded:
-                throw new PreconditionFailedException($"{upload.Name} was discarded ({upload.DiscardReason}); start a new upload.");
+            return done; // a retry of the finish; or refused, discarded
         }
 
-        var finished = false;
         await using (var writer = await content.OpenWriterAsync(upload.Key, cancellationToken))
         using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
         {
             // Read again now that this stream holds the upload: another may have finished it meanwhile.
             upload = await FindUploadAsync(first.Upload, "upload", cancellationToken);
-            if (upload.State != UploadState.Receiving)
+            if (Settled(upload) is { } doneMeanwhile)
             {
-                return upload.State == UploadState.Complete
-                    ? new() { CommittedSize = upload.SizeBytes, Complete = true }
-                    : throw new PreconditionFailedException($"{upload.Name} was discarded ({upload.DiscardReason}); start a new upload.");
+                return doneMeanwhile;
             }
 
-            // A resumed upload: the bytes stored so far count towards the hash, read back once.
-            await foreach (var chunk in writer.ReadStoredAsync(cancellationToken))
-            {
-                hash.AppendData(chunk.Span);
-            }
-
-            // Chunks are hashed as they arrive and written by a second loop, so the network and
-            // the disk overlap; at most a few chunks wait between them (flat memory).
-            var received = writer.Length;
-            var queue = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
-            using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var writing = WriteQueuedAsync(writer, queue.Reader, abandon);
-            try
-            {
-                var message = first;
-                while (true)
-                {
-                    if (message.Upload.Length > 0 && message.Upload != upload.Name)
-                    {
-                        throw FieldErrors.Invalid("upload", "must name the same upload in every message of a stream.");
-                    }
-
-                    if (message.WriteOffset != received)
-                    {
-                        throw new PreconditionFailedException($"write_offset is {message.WriteOffset}, but {received} bytes of {upload.Name} are stored: resume at {received}.");
-                    }
-
-                    if (received + message.Data.Length > upload.SizeBytes)
-                    {
-                        throw FieldErrors.Invalid("data", $"goes past the declared size of {upload.SizeBytes} bytes (at {received + message.Data.Length}).");
-                    }
-
-                    if (!message.Data.IsEmpty)
-                    {
-                        hash.AppendData(message.Data.Span);
-                        // Each message owns its bytes: the writer may hold them after the next one arrives.
-                        await queue.Writer.WriteAsync(message.Data.Memory, abandon.Token);
-                        received += message.Data.Length;
-                    }
-
-                    if (message.FinishWrite)
-                    {
-                        finished = true;
-                        break;
-                    }
-
-                    if (!await NextAsync(requestStream, cancellationToken))
-                    {
-                        break;
-                    }
-
-                    message = requestStream.Current;
-                }
-            }
-            catch (OperationCanceledException) when (writing.IsFaulted)
-            {
-                // The writer failed and stopped the reading: its failure is the one to report.
-            }
-            finally
-            {
-                // What arrived is written before anything else happens: a cut stream resumes after it.
-                queue.Writer.TryComplete();
-                await writing;
-            }
-
+            var finished = await UploadReceiver.ReceiveAsync(upload, writer, hash, first, requestStream, cancellationToken);
             if (!finished)
             {
                 await writer.FlushAsync(cancellationToken);
@@ -293,37 +222,13 @@ internal sealed class EvidenceContentGrpcService(
         }
     }
 
-    /// <summary>Appends the queued chunks in order; on a failure stops the reading loop (through <paramref name="abandon"/>) and rethrows.</summary>
-    private static async Task WriteQueuedAsync(IContentWriter writer, ChannelReader<ReadOnlyMemory<byte>> queue, CancellationTokenSource abandon)
+    /// <summary>The answer for an upload that takes no more bytes: complete (a retry's answer), or discarded (refused); null while it receives.</summary>
+    private static Proto.WriteContentResponse? Settled(EvidenceUpload upload) => upload.State switch
     {
-        await Task.Yield();
-        try
-        {
-            // Not cancelled by the call: what was received is written even when the client goes away.
-            await foreach (var data in queue.ReadAllAsync(CancellationToken.None))
-            {
-                await writer.AppendAsync(data, CancellationToken.None);
-            }
-        }
-        catch
-        {
-            await abandon.CancelAsync();
-            throw;
-        }
-    }
-
-    /// <summary>The next chunk; a client that reset its stream (gone, or cut off) ends the call as cancelled, not as our failure.</summary>
-    private static async Task<bool> NextAsync(IAsyncStreamReader<Proto.WriteContentRequest> requestStream, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await requestStream.MoveNext(cancellationToken);
-        }
-        catch (IOException ex)
-        {
-            throw new RpcException(new Status(StatusCode.Cancelled, $"The client ended the stream: {ex.Message}"));
-        }
-    }
+        UploadState.Complete => new() { CommittedSize = upload.SizeBytes, Complete = true },
+        UploadState.Discarded => throw new PreconditionFailedException($"{upload.Name} was discarded ({upload.DiscardReason}); start a new upload."),
+        _ => null,
+    };
 
     private CustodyActor Actor() => new(jurisdiction.Agency, caller.ClientId);
 
