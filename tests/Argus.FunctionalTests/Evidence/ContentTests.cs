@@ -112,8 +112,16 @@ public abstract class ContentTests(AgencyFixture agencies)
         using var holding = Nl.Content.WriteContent();
         await holding.RequestStream.WriteAsync(new WriteContentRequest { Upload = upload.Name, WriteOffset = 0, Data = Google.Protobuf.ByteString.CopyFrom(content, 0, 100_000) });
         await WaitForCommittedAsync(upload.Name, atLeast: 100_000);
-        var secondStream = await Assert.ThrowsAsync<RpcException>(() => EvidenceTransfer.WriteFromAsync(Nl, upload.Clone().Also(u => u.CommittedSize = 100_000), new MemoryStream(content)));
-        Assert.Equal(StatusCode.Aborted, secondStream.StatusCode);
+        // The second stream sends one chunk and waits for the answer (a client that kept sending
+        // after the refusal can make Kestrel close the connection, and the first stream with it:
+        // see the README's evidence limits).
+        using (var secondWriter = Nl.Content.WriteContent())
+        {
+            await secondWriter.RequestStream.WriteAsync(new WriteContentRequest { Upload = upload.Name, WriteOffset = 100_000, Data = Google.Protobuf.ByteString.CopyFrom(content, 100_000, 1_000) });
+            var secondStream = await Assert.ThrowsAsync<RpcException>(() => secondWriter.ResponseAsync);
+            Assert.Equal(StatusCode.Aborted, secondStream.StatusCode);
+        }
+
         await holding.RequestStream.WriteAsync(new WriteContentRequest { WriteOffset = 100_000, Data = Google.Protobuf.ByteString.CopyFrom(content, 100_000, 500_000), FinishWrite = true });
         await holding.RequestStream.CompleteAsync();
         Assert.True((await holding.ResponseAsync).Complete);
