@@ -63,6 +63,9 @@ internal static class AuditCommands
             var heads = await WithAuditAsync(witnessAddress, witnessAgency, credentials, witnessed =>
                 witnessed.ListWitnessedLogHeadsAsync(new ListWitnessedLogHeadsRequest { Owner = Enum.Parse<Common.V1.AgencyCode>(result.GetValue(code)!, ignoreCase: true) },
                     cancellationToken: cancellationToken).ResponseAsync);
+            // Every contradicted head is named (the first few): which heads a rewrite contradicts
+            // dates it for the auditor, and the partner may have witnessed several since.
+            var problems = new List<string>();
             foreach (var head in heads.Heads)
             {
                 var name = $"the head at entry {head.Sequence} ({head.Hash[..Math.Min(12, head.Hash.Length)]}…) that {witnessAddress} witnessed at {head.WitnessTime.ToDateTime():yyyy-MM-dd HH:mm:ss} UTC";
@@ -75,9 +78,24 @@ internal static class AuditCommands
                             : null;
                 if (problem is not null)
                 {
-                    await stderr.WriteLineAsync($"argus: {problem}.");
-                    return ExitCodes.WitnessContradicted;
+                    problems.Add(problem);
                 }
+            }
+
+            if (problems.Count > 0)
+            {
+                const int shown = 10;
+                foreach (var problem in problems.Take(shown))
+                {
+                    await stderr.WriteLineAsync($"argus: {problem}.");
+                }
+
+                if (problems.Count > shown)
+                {
+                    await stderr.WriteLineAsync($"argus: and {problems.Count - shown} more witnessed heads the log contradicts.");
+                }
+
+                return ExitCodes.WitnessContradicted;
             }
 
             await stdout.WriteLineAsync(heads.Heads.Count == 1
