@@ -92,22 +92,22 @@ register() {
 }
 register argus-nl --kind agency-service --agency nl --auth mtls --cert "$pki/argus-nl.crt" --display-name "Netherlands agency service" \
   --audience urn:argus:agency:be --scope argus.exchange \
-  --scope argus.operations.read --scope argus.searches.read --scope argus.arrests.read --scope argus.evidence.read
+  --scope argus.operations.read --scope argus.searches.read --scope argus.arrests.read --scope argus.evidence.read --scope argus.intercepts.read
 register argus-be --kind agency-service --agency be --auth mtls --cert "$pki/argus-be.crt" --display-name "Belgium agency service" \
   --audience urn:argus:agency:nl --scope argus.exchange \
-  --scope argus.operations.read --scope argus.searches.read --scope argus.arrests.read --scope argus.evidence.read
+  --scope argus.operations.read --scope argus.searches.read --scope argus.arrests.read --scope argus.evidence.read --scope argus.intercepts.read
 # Investigators' systems: each writes its own agency's records, shares them and reads partners'.
 for agency in nl be; do
   register "investigator-$agency" --kind partner-system --agency "$agency" --auth mtls --cert "$pki/investigator-$agency.crt" \
     --display-name "Investigation system ($agency)" --audience "urn:argus:agency:$agency" \
     --scope argus.operations.read --scope argus.operations.write --scope argus.searches.read --scope argus.searches.write \
-    --scope argus.arrests.read --scope argus.arrests.write --scope argus.evidence.read --scope argus.evidence.write \
+    --scope argus.arrests.read --scope argus.arrests.write --scope argus.evidence.read --scope argus.evidence.write --scope argus.intercepts.read --scope argus.intercepts.write \
     --scope argus.admin.read --scope argus.exchange
 done
 # A JIT-wide tool: acts for no agency, so it may only read, at both.
 register partner-demo --kind partner-system --auth mtls --cert "$pki/partner-demo.crt" --display-name "JIT-wide dashboard (read-only)" \
   --audience urn:argus:agency:nl --audience urn:argus:agency:be \
-  --scope argus.operations.read --scope argus.searches.read --scope argus.arrests.read --scope argus.evidence.read
+  --scope argus.operations.read --scope argus.searches.read --scope argus.arrests.read --scope argus.evidence.read --scope argus.intercepts.read
 
 register argus-auditor --kind partner-system --auth secret --display-name "Data protection auditor" \
   --audience urn:argus:agency:nl --audience urn:argus:agency:be --scope argus.admin.read

@@ -1,6 +1,7 @@
 using Argus.Agency.Arrests;
 using Argus.Agency.Evidence;
 using Argus.Agency.HouseSearches;
+using Argus.Agency.Intercepts;
 using Argus.Agency.Operations;
 using Argus.Agency.Records;
 
@@ -13,5 +14,5 @@ namespace Argus.Agency;
 /// </summary>
 public static class AgencyRecordKinds
 {
-    public static readonly RecordKinds All = new([OperationKind.Instance, HouseSearchKind.Instance, ArrestKind.Instance, EvidenceKind.Instance]);
+    public static readonly RecordKinds All = new([OperationKind.Instance, HouseSearchKind.Instance, ArrestKind.Instance, EvidenceKind.Instance, InterceptDatasetKind.Instance]);
 }

@@ -35,7 +35,7 @@ public static class ArgusCli
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_IDENTITY"),
         };
 
-        var root = new RootCommand("argus: Argus.Micro from the command line: client credentials, processing logs, dead letters, evidence and its custody.");
+        var root = new RootCommand("argus: Argus.Micro from the command line: client credentials, processing logs, dead letters, evidence and its custody, intercepted-message datasets.");
         root.Options.Add(json);
         root.Options.Add(credentials);
         root.Options.Add(ca);
@@ -45,6 +45,7 @@ public static class ArgusCli
         root.Subcommands.Add(DevPkiCommand.Build(stdout));
         root.Subcommands.Add(DeadLetterCommands.Build(stdout, stderr, json));
         root.Subcommands.Add(EvidenceCommands.Build(result => new AdminConnection(result.GetValue(credentials)!, result.GetValue(ca), result.GetValue(identity)), stdout, stderr, json));
+        root.Subcommands.Add(InterceptCommands.Build(result => new AdminConnection(result.GetValue(credentials)!, result.GetValue(ca), result.GetValue(identity)), stdout, stderr, json));
 
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });

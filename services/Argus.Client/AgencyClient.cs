@@ -3,6 +3,7 @@ using Argus.Client.Security;
 using Argus.Connectivity.V1;
 using Argus.Evidence.V1;
 using Argus.Exchange.V1;
+using Argus.Intercepts.V1;
 using Argus.Lookup.V1;
 using Argus.Operations.V1;
 using Argus.Replica.V1;
@@ -30,6 +31,8 @@ public sealed class AgencyClient : IDisposable
         Evidence = new EvidenceService.EvidenceServiceClient(invoker);
         Custody = new CustodyService.CustodyServiceClient(invoker);
         Content = new EvidenceContentService.EvidenceContentServiceClient(invoker);
+        InterceptDatasets = new InterceptDatasetService.InterceptDatasetServiceClient(invoker);
+        Intercepts = new InterceptService.InterceptServiceClient(invoker);
         Connectivity = new ConnectivityService.ConnectivityServiceClient(invoker);
         Exchange = new ExchangeService.ExchangeServiceClient(invoker);
         Replica = new ReplicaService.ReplicaServiceClient(invoker);
@@ -55,6 +58,10 @@ public sealed class AgencyClient : IDisposable
 
     /// <summary>Evidence items' digital content: resumable uploads, downloads (see <see cref="Evidence.EvidenceTransfer"/>).</summary>
     public EvidenceContentService.EvidenceContentServiceClient Content { get; }
+
+    public InterceptDatasetService.InterceptDatasetServiceClient InterceptDatasets { get; }
+
+    public InterceptService.InterceptServiceClient Intercepts { get; }
 
     public ConnectivityService.ConnectivityServiceClient Connectivity { get; }
 
@@ -83,6 +90,8 @@ public sealed class AgencyClient : IDisposable
             ("argus.evidence.v1.EvidenceService", ["GetEvidenceItem", "ListEvidenceItems", "CreateEvidenceItem"]),
             ("argus.evidence.v1.CustodyService", ["ListCustodyEvents"]),
             ("argus.evidence.v1.EvidenceContentService", ["CreateUpload", "QueryUpload", "ReadContent"]),
+            ("argus.intercepts.v1.InterceptDatasetService", ["GetInterceptDataset", "ListInterceptDatasets", "CreateInterceptDataset"]),
+            ("argus.intercepts.v1.InterceptService", ["GetImport", "GetDatasetContents", "SearchMessages", "GetContactGraph"]),
             ("argus.connectivity.v1.ConnectivityService", ["WhoAmI"]),
             ("argus.exchange.v1.ExchangeService", ["ListShares", "Sync"]),
             ("argus.replica.v1.ReplicaService", ["GetForeignRecord", "ListForeignRecords"]),

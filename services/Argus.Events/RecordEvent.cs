@@ -72,6 +72,14 @@ public sealed record EvidenceRegistered(Guid EventId, string Owner, string Recor
 [MessageUrn("argus:evidence-updated:v1", useDefaultPrefix: false)]
 public sealed record EvidenceUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
 
+[EntityName("argus.intercept-dataset-registered")]
+[MessageUrn("argus:intercept-dataset-registered:v1", useDefaultPrefix: false)]
+public sealed record InterceptDatasetRegistered(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
+
+[EntityName("argus.intercept-dataset-updated")]
+[MessageUrn("argus:intercept-dataset-updated:v1", useDefaultPrefix: false)]
+public sealed record InterceptDatasetUpdated(Guid EventId, string Owner, string Record, int Version, string HandlingCode, DateTimeOffset OccurredAt, string? Content = null) : IRecordEvent;
+
 /// <summary>The owner shared <see cref="IRecordEvent.Record"/> (a record, or an operation and all its records) with the agency the event is routed to.</summary>
 [EntityName("argus.record-shared")]
 [MessageUrn("argus:record-shared:v1", useDefaultPrefix: false)]
@@ -118,6 +126,7 @@ public static class RecordEvents
     [
         typeof(OperationOpened), typeof(OperationUpdated), typeof(HouseSearchRecorded), typeof(HouseSearchUpdated),
         typeof(ArrestRecorded), typeof(ArrestUpdated), typeof(EvidenceRegistered), typeof(EvidenceUpdated),
+        typeof(InterceptDatasetRegistered), typeof(InterceptDatasetUpdated),
         typeof(RecordShared), typeof(ShareRevoked), typeof(RecordCorrected), typeof(RecordErased),
         typeof(LookupFollowUpRequested), typeof(LookupFollowUpDecided),
     ];

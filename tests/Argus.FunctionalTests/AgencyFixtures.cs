@@ -15,7 +15,7 @@ public abstract class AgencyFixture(DatabaseProvider provider) : IAsyncLifetime
     public static readonly string[] RecordScopes =
     [
         ArgusScopes.OperationsRead, ArgusScopes.OperationsWrite, ArgusScopes.SearchesRead, ArgusScopes.SearchesWrite,
-        ArgusScopes.ArrestsRead, ArgusScopes.ArrestsWrite, ArgusScopes.EvidenceRead, ArgusScopes.EvidenceWrite,
+        ArgusScopes.ArrestsRead, ArgusScopes.ArrestsWrite, ArgusScopes.EvidenceRead, ArgusScopes.EvidenceWrite, ArgusScopes.InterceptsRead, ArgusScopes.InterceptsWrite,
     ];
 
     public DatabaseProvider Provider => provider;

@@ -51,7 +51,7 @@ public sealed class ExchangeFixture : IAsyncDisposable
         fixture.Identity = await RunningIdentity.StartAsync();
         var owner = await fixture.Identity.RegisterAsync("exchange-owner", [ArgusAudiences.Agency("nl")], [.. AgencyFixture.RecordScopes, ArgusScopes.Exchange], agency: "nl");
         var (service, own) = await fixture.Identity.RegisterAgencyServiceAsync("argus-be", "be", [ArgusAudiences.Agency("nl")],
-            [ArgusScopes.Exchange, ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead]);
+            [ArgusScopes.Exchange, ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead, ArgusScopes.InterceptsRead]);
         fixture.belgianService = own;
         fixture.Netherlands = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, fixture.Identity, owner,
             extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", JanitorEverySecond]);

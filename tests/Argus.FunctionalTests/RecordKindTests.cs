@@ -38,6 +38,8 @@ public sealed class RecordKindTests
         "/argus.evidence.v1.EvidenceContentService/ReadContent",
         "/argus.evidence.v1.EvidenceService/GetEvidenceItem", "/argus.evidence.v1.EvidenceService/ListEvidenceItems",
         "/argus.exchange.v1.ExchangeService/Sync",
+        "/argus.intercepts.v1.InterceptDatasetService/GetInterceptDataset", "/argus.intercepts.v1.InterceptDatasetService/ListInterceptDatasets",
+        "/argus.intercepts.v1.InterceptService/StreamSharedMessages",
         "/argus.lookup.v1.LookupService/CreateFollowUp", "/argus.lookup.v1.LookupService/GetFollowUp",
         "/argus.lookup.v1.LookupService/ListFollowUps", "/argus.lookup.v1.LookupService/Lookup",
         "/argus.operations.v1.OperationService/GetOperation", "/argus.operations.v1.OperationService/ListOperations",
@@ -57,6 +59,10 @@ public sealed class RecordKindTests
         {
             Parent = operation, EvidenceItem = Records.Firearm($"SKY-{Guid.NewGuid():N}"[..16]),
         })).EvidenceItem.Name,
+        ["InterceptDataset"] = async (nl, operation) => (await nl.InterceptDatasets.CreateInterceptDatasetAsync(new Argus.Intercepts.V1.CreateInterceptDatasetRequest
+        {
+            Parent = operation, InterceptDataset = Records.SkyEccDataset(),
+        })).InterceptDataset.Name,
     };
 
     public static TheoryData<string> Kinds() => [.. AgencyRecordKinds.All.All.Select(k => k.Name)];

@@ -74,6 +74,17 @@ internal static class Records
         Handling = new Handling { Code = HandlingCode.H2 },
     };
 
+    /// <summary>A Sky ECC server copy under an interception order covering the weeks before the action day.</summary>
+    public static Argus.Intercepts.V1.InterceptDataset SkyEccDataset(Argus.Intercepts.V1.MessageSubset? shared = null) => new()
+    {
+        Source = "Sky ECC server copy (Roubaix), decrypted",
+        AuthorisationReference = "RC 2021/113 (art. 126m Sv)",
+        AuthorisedFrom = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2020, 6, 1, 0, 0, 0, TimeSpan.Zero)),
+        AuthorisedUntil = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2021, 3, 9, 0, 0, 0, TimeSpan.Zero)),
+        SharedSubset = shared,
+        Handling = new Handling { Code = HandlingCode.H3, Restrictions = "JIT Argus only; no use as evidence without the owner's consent" },
+    };
+
     /// <summary>A seized phone, whose extraction is its digital content.</summary>
     public static EvidenceItem Phone(string exhibitNumber) => new()
     {

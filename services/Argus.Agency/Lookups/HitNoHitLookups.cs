@@ -80,6 +80,11 @@ public sealed class HitNoHitLookups(AgencyDbContext db, RecordSharing sharing, R
                     continue; // erased since the lookup
                 }
 
+                if (!record.Kind.SharedOnFollowUp)
+                {
+                    continue; // its owner shares it on terms of its own
+                }
+
                 var share = sharing.Add(record, followUp.Requester, handling, $"Follow-up {followUp.Name}: {followUp.Purpose}", now);
                 followUp.Shares.Add(share.Name);
                 disclosed.Add(match);

@@ -1,6 +1,7 @@
 using System.Text;
 using Argus.Agency.Arrests;
 using Argus.Agency.Persistence;
+using Argus.Agency.Records;
 using Argus.Agency.Shared;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,9 +12,11 @@ namespace Argus.Agency.Lookups;
 /// national identifier, the name and date of birth, or the phone number or messenger handle.
 /// Identifier and birth date are matched in the database; names and handles (a JSON column) are
 /// compared here, which reads the candidates — fine for an operation's thousands of arrests, and
-/// the place to add a key table when it is not.
+/// the place to add a key table when it is not. A handle is also looked for in the records of
+/// every kind that indexes handles (<see cref="RecordKind.RecordsWithHandleAsync"/>: intercept
+/// datasets, from their message indexes).
 /// </summary>
-public sealed class SubjectMatcher(AgencyDbContext db)
+public sealed class SubjectMatcher(AgencyDbContext db, RecordKinds kinds, IServiceProvider services)
 {
     public async Task<List<string>> ByNationalIdentifierAsync(string country, string value, CancellationToken cancellationToken) =>
         (await db.Set<Arrest>().AsNoTracking()
@@ -40,10 +43,16 @@ public sealed class SubjectMatcher(AgencyDbContext db)
         var candidates = await db.Set<Arrest>().AsNoTracking()
             .Select(a => new { a.OperationId, a.Id, a.Subject.CommunicationIdentifiers })
             .ToListAsync(cancellationToken);
-        return candidates
+        var matches = candidates
             .Where(a => a.CommunicationIdentifiers.Any(c => c.Type == handle.Type && string.Equals(c.Value.Trim(), handle.Value.Trim(), StringComparison.OrdinalIgnoreCase)))
             .Select(a => Name(a.OperationId, a.Id))
             .ToList();
+        foreach (var kind in kinds.All)
+        {
+            matches.AddRange(await kind.RecordsWithHandleAsync(services, handle.Value, cancellationToken));
+        }
+
+        return matches;
     }
 
     /// <summary>"Müller" and "MULLER" are one name: case and accents do not count.</summary>

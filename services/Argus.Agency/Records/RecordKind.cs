@@ -79,6 +79,24 @@ public abstract class RecordKind
     public virtual Task ForgetForeignAsync(DbContext db, AgencyCode owner, IReadOnlyList<string> records, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
+    /// <summary>
+    /// Runs, in <paramref name="db"/>'s unit of work, when this agency's copy of a partner's record
+    /// of this kind arrives or changes (intercept datasets: a narrowed shared subset removes the
+    /// messages outside it). Nothing by default.
+    /// </summary>
+    public virtual Task CopyKeptAsync(DbContext db, AgencyCode owner, string record, IMessage disclosed, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    /// <summary>
+    /// Whether approving a hit/no-hit follow-up shares the matched records of this kind. True by
+    /// default; false for a kind whose owner shares it on terms of its own (an intercept dataset, in part).
+    /// </summary>
+    public virtual bool SharedOnFollowUp => true;
+
+    /// <summary>This agency's records of the kind that concern a handle (hit/no-hit); none by default.</summary>
+    public virtual Task<IReadOnlyList<string>> RecordsWithHandleAsync(IServiceProvider services, string handle, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
     /// <summary>Maps the kind's gRPC services beyond its record's (evidence: custody and content); none by default.</summary>
     protected virtual void MapMoreServices(IEndpointRouteBuilder endpoints)
     {

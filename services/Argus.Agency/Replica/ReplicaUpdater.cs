@@ -196,6 +196,7 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
             copy.OwnerUpdateTime = disclosed.OwnerUpdateTime;
             copy.UpdateTime = now;
             copy.Content = disclosed.Content;
+            await disclosed.Kind.CopyKeptAsync(db, owner, disclosed.Record, disclosed.Kind.ParseMessage(disclosed.Content), cancellationToken);
             changed.Add(disclosed.Record);
         }
 

@@ -11,6 +11,8 @@ public static class ArgusScopes
     public const string ArrestsWrite = "argus.arrests.write";
     public const string EvidenceRead = "argus.evidence.read";
     public const string EvidenceWrite = "argus.evidence.write";
+    public const string InterceptsRead = "argus.intercepts.read";
+    public const string InterceptsWrite = "argus.intercepts.write";
 
     /// <summary>Agency-to-agency exchange of shared records.</summary>
     public const string Exchange = "argus.exchange";
@@ -30,7 +32,7 @@ public static class ArgusScopes
     public static readonly IReadOnlyList<string> All =
     [
         OperationsRead, OperationsWrite, SearchesRead, SearchesWrite, ArrestsRead, ArrestsWrite,
-        EvidenceRead, EvidenceWrite, Exchange, Admin, AdminRead, AdminJit,
+        EvidenceRead, EvidenceWrite, InterceptsRead, InterceptsWrite, Exchange, Admin, AdminRead, AdminJit,
     ];
 }
 

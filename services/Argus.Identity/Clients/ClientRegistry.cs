@@ -30,7 +30,7 @@ public sealed partial class ClientRegistry(
     /// <summary>What a client that acts for no agency and is no administrator (a JIT-wide tool) may hold: reads only.</summary>
     public static readonly IReadOnlyList<string> JitWideToolScopes =
     [
-        ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead, ArgusScopes.AdminRead,
+        ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead, ArgusScopes.InterceptsRead, ArgusScopes.AdminRead,
     ];
 
     public async Task<(ClientView Client, string? Secret)> CreateAsync(NewClient request, string actor, CancellationToken cancellationToken)

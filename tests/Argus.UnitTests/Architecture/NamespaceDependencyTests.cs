@@ -26,6 +26,7 @@ public sealed class NamespaceDependencyTests
         ["HouseSearches"] = ["Records", "Callers", "Persistence"],
         ["Arrests"] = ["Records", "Callers", "Persistence", "HouseSearches"],
         ["Evidence"] = ["Records", "Callers", "Persistence", "HouseSearches", "Arrests", "ProcessingLog", "Partners"],
+        ["Intercepts"] = ["Records", "Callers", "Persistence", "ProcessingLog", "Partners", "Replica"],
         ["Sharing"] = ["Records", "Callers", "Persistence", "ProcessingLog", "Outbox"],
         ["Lookups"] = ["Sharing", "Records", "Arrests", "Callers", "Persistence", "ProcessingLog", "Outbox"],
         ["Replica"] = ["Records", "Partners", "Callers", "Persistence", "ProcessingLog", "Outbox"],

@@ -1,0 +1,355 @@
+using System.Buffers;
+using System.Text;
+using Argus.Agency.Callers;
+using Argus.Agency.Persistence;
+using Argus.Agency.ProcessingLog;
+using Argus.Agency.Records;
+using Argus.Agency.Shared;
+using Argus.Hosting.Errors;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Proto = Argus.Intercepts.V1;
+
+namespace Argus.Agency.Intercepts.Messages;
+
+/// <summary>
+/// One import: the file's bytes arrive in chunks, are cut into lines and parsed here, and are
+/// written in batches — each batch one transaction with the import's progress (bytes and lines
+/// taken, counts), so a cut-off import resumes from its last batch, or is rolled back. A first
+/// load into a dataset writes without indexes and builds them at its end. The processing log
+/// gets one collection entry per import, with its counts, not one per message.
+/// </summary>
+public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, RequestProcessingLog log, Caller caller, IOptions<InterceptOptions> options,
+    TimeProvider clock)
+{
+    private const int MaxKeptRejections = 100;
+    private readonly AgencyDbContext db = db;
+    private readonly RequestProcessingLog log = log;
+    private readonly TimeProvider clock = clock;
+    private readonly InterceptOptions limits = options.Value;
+
+    public async Task<InterceptImport> RunAsync(IAsyncStreamReader<Proto.ImportMessagesRequest> requests, CancellationToken cancellationToken)
+    {
+        if (!await requests.MoveNext(cancellationToken))
+        {
+            throw FieldErrors.Invalid("dataset", "is required: the stream ended before its first message.");
+        }
+
+        var first = requests.Current;
+        var (_, contents) = await book.OwnAsync(first.Dataset, "dataset", create: true, cancellationToken);
+        var import = first.Resume.Length > 0 ? await ResumeAsync(first, contents!, cancellationToken) : await StartAsync(first, contents!, cancellationToken);
+        var run = new Run(this, import, contents!, cancellationToken);
+        try
+        {
+            var request = first;
+            while (true)
+            {
+                await run.TakeAsync(request);
+                if (request.Finish)
+                {
+                    return await run.FinishAsync();
+                }
+
+                if (!await requests.MoveNext(cancellationToken))
+                {
+                    throw new PreconditionFailedException($"The stream ended without finish at byte {run.Offset}: {import.Name} is interrupted; resume it from committed_bytes, or roll it back.");
+                }
+
+                request = requests.Current;
+                if (request.Dataset.Length > 0 || request.Resume.Length > 0 || request.Format != Proto.ImportFormat.Unspecified)
+                {
+                    throw FieldErrors.Invalid("dataset", "is given in the first message only.");
+                }
+            }
+        }
+        catch when (import.State == ImportState.Running)
+        {
+            // What was committed stays; the rest of the batch was never written.
+            await run.InterruptAsync();
+            throw;
+        }
+    }
+
+    private async Task<InterceptImport> StartAsync(Proto.ImportMessagesRequest first, DatasetContents contents, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var format = Input.Enum<Proto.ImportFormat, ImportFormat>(first.Format, "format", errors);
+        errors.Check(first.Offset == 0, "offset", "must be 0 at the start of a new import (to resume, name the import in resume).");
+        errors.ThrowIfAny();
+        if (contents.ActiveImport is { } active)
+        {
+            var running = await db.Set<InterceptImport>().AsNoTracking().FirstAsync(i => i.Key == active, cancellationToken);
+            throw new PreconditionFailedException($"{running.Name} is {(running.State == ImportState.Running ? "running" : "interrupted")} into this dataset: resume it or roll it back first.");
+        }
+
+        var import = new InterceptImport
+        {
+            Id = ResourceNames.NewId(), DatasetKey = contents.Key, Dataset = contents.Dataset, Format = format, State = ImportState.Running,
+            ClientId = caller.ClientId, StartTime = clock.GetUtcNow(),
+        };
+        db.Set<InterceptImport>().Add(import);
+        await db.SaveChangesAsync(cancellationToken);
+        contents.ActiveImport = import.Key;
+        await ClaimAsync(contents, cancellationToken);
+        return import;
+    }
+
+    private async Task<InterceptImport> ResumeAsync(Proto.ImportMessagesRequest first, DatasetContents contents, CancellationToken cancellationToken)
+    {
+        var id = first.Resume.StartsWith(contents.Dataset + "/" + InterceptImport.Collection + "/", StringComparison.Ordinal)
+            ? first.Resume[(contents.Dataset.Length + InterceptImport.Collection.Length + 2)..]
+            : throw FieldErrors.Invalid("resume", $"must name an import of {Input.Shorten(contents.Dataset)}: \"{{dataset}}/imports/{{import}}\".");
+        var import = await db.Set<InterceptImport>().FirstOrDefaultAsync(i => i.Id == id && i.DatasetKey == contents.Key, cancellationToken)
+            ?? throw new ResourceNotFoundException(first.Resume);
+        if (import.State is not (ImportState.Interrupted or ImportState.Running) || contents.ActiveImport != import.Key)
+        {
+            throw new PreconditionFailedException($"{import.Name} is {import.State.ToString().ToLowerInvariant()}: only an interrupted import resumes.");
+        }
+
+        if (first.Offset != import.CommittedBytes)
+        {
+            throw new PreconditionFailedException($"{import.Name} resumes at byte {import.CommittedBytes} (committed_bytes), not {first.Offset}.");
+        }
+
+        if (first.Format != Proto.ImportFormat.Unspecified && (int)first.Format != (int)import.Format)
+        {
+            throw FieldErrors.Invalid("format", $"must be the import's own format, {import.Format}, or unset.");
+        }
+
+        import.State = ImportState.Running;
+        await db.SaveChangesAsync(cancellationToken);
+        return import;
+    }
+
+    /// <summary>Takes the dataset for this import, unless another import took it first (another instance, another request).</summary>
+    private async Task ClaimAsync(DatasetContents contents, CancellationToken cancellationToken)
+    {
+        contents.Version++;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            await db.Set<InterceptImport>().Where(i => i.Key == contents.ActiveImport).ExecuteDeleteAsync(CancellationToken.None);
+            throw new PreconditionFailedException("Another import started into this dataset at the same moment; try again when it has ended.");
+        }
+    }
+
+    /// <summary>One running import: the line being cut, the batch being filled, the counts.</summary>
+    private sealed class Run(MessageImport owner, InterceptImport import, DatasetContents contents, CancellationToken cancellationToken)
+    {
+        private readonly List<MessageRow> batch = new(owner.limits.BatchRows);
+        private readonly ArrayBufferWriter<byte> partial = new();
+        private readonly List<(long Line, string Reason)> rejectedInBatch = [];
+        private MessageParser? parser = import.Format == ImportFormat.Ndjson ? MessageParser.Ndjson() : import.CsvHeader is { } header ? MessageParser.Csv(header).Parser : null;
+        private bool skippingLongLine;
+        private long line = import.CommittedLines;
+        private long batchBytes;
+
+        /// <summary>The file's offset of the next byte expected.</summary>
+        public long Offset { get; private set; } = import.CommittedBytes;
+
+        public async Task TakeAsync(Proto.ImportMessagesRequest request)
+        {
+            if (request.Data.Length > 0 && request.Offset != Offset)
+            {
+                throw new PreconditionFailedException($"Data at byte {request.Offset}, where byte {Offset} was expected: send the file in order, from committed_bytes.");
+            }
+
+            if (Offset + request.Data.Length > owner.limits.MaxImportBytes)
+            {
+                throw new QuotaExceededException($"The file is larger than this service's limit of {owner.limits.MaxImportBytes} bytes per import (Argus:Intercepts:MaxImportBytes).");
+            }
+
+            var data = request.Data.Memory;
+            if (Offset == 0 && data.Span.StartsWith("\uFEFF"u8))
+            {
+                data = data[3..];
+                batchBytes += 3;
+                Offset += 3;
+            }
+
+            while (data.Length > 0)
+            {
+                var end = data.Span.IndexOf((byte)'\n');
+                var piece = end < 0 ? data.Span : data.Span[..end];
+                if (!skippingLongLine)
+                {
+                    if (partial.WrittenCount + piece.Length > owner.limits.MaxLineBytes)
+                    {
+                        skippingLongLine = true;
+                        partial.Clear();
+                    }
+                    else
+                    {
+                        partial.Write(piece);
+                    }
+                }
+
+                if (end < 0)
+                {
+                    Offset += data.Length;
+                    batchBytes += data.Length;
+                    break;
+                }
+
+                Offset += end + 1;
+                batchBytes += end + 1;
+                data = data[(end + 1)..];
+                await EndLineAsync();
+            }
+        }
+
+        public async Task<InterceptImport> FinishAsync()
+        {
+            if (partial.WrittenCount > 0 || skippingLongLine)
+            {
+                await EndLineAsync(); // a last line without its line break
+            }
+
+            await CommitAsync();
+            var store = MessageStore.For(owner.db);
+            if (!contents.Indexed)
+            {
+                var removed = await store.BuildIndexesAsync(contents.Key, cancellationToken);
+                await store.BuildFullTextIndexAsync(contents.Key, cancellationToken);
+                import.Duplicates += removed;
+                import.Imported -= removed;
+                contents.MessageCount -= removed;
+                contents.Indexed = true;
+                contents.FullTextIndexed = true;
+            }
+
+            import.State = ImportState.Complete;
+            import.EndTime = owner.clock.GetUtcNow();
+            contents.ActiveImport = null;
+            contents.UpdateTime = import.EndTime.Value;
+            await owner.log.SaveWithEntryAsync(owner.db, new ProcessingEvent(ProcessingAction.Collection, contents.Dataset,
+                $"import {import.Id} ({import.Format}): {import.Imported} messages imported, {import.Rejected} rejected, {import.Duplicates} duplicates, lines 1–{import.CommittedLines}"),
+                cancellationToken);
+            return import;
+        }
+
+        public async Task InterruptAsync()
+        {
+            try
+            {
+                owner.db.ChangeTracker.Clear();
+                var stored = await owner.db.Set<InterceptImport>().FirstAsync(i => i.Key == import.Key, CancellationToken.None);
+                stored.State = ImportState.Interrupted;
+                if (stored.CommittedBytes == 0)
+                {
+                    // Nothing was taken in (a refused header, a stream cut at once): nothing to resume.
+                    stored.State = ImportState.RolledBack;
+                    stored.EndTime = owner.clock.GetUtcNow();
+                    var held = await owner.db.Set<DatasetContents>().FirstAsync(c => c.Key == contents.Key, CancellationToken.None);
+                    held.ActiveImport = null;
+                }
+
+                await owner.log.SaveWithEntryAsync(owner.db, new ProcessingEvent(ProcessingAction.Collection, contents.Dataset,
+                    $"import {import.Id} ({import.Format}) interrupted after line {stored.CommittedLines}: {stored.Imported} messages imported, {stored.Rejected} rejected, {stored.Duplicates} duplicates"),
+                    CancellationToken.None);
+                import.State = ImportState.Interrupted;
+            }
+            catch (Exception)
+            {
+                // The import stays "running" in the database: resuming or rolling back it still works.
+            }
+        }
+
+        private async Task EndLineAsync()
+        {
+            line++;
+            if (skippingLongLine)
+            {
+                skippingLongLine = false;
+                Reject($"longer than {owner.limits.MaxLineBytes} bytes");
+            }
+            else
+            {
+                var text = partial.WrittenSpan;
+                if (text.EndsWith("\r"u8))
+                {
+                    text = text[..^1];
+                }
+
+                if (text.Trim(" \t"u8).Length > 0)
+                {
+                    Parse(text);
+                }
+            }
+
+            partial.Clear();
+            if (batch.Count >= owner.limits.BatchRows)
+            {
+                await CommitAsync();
+            }
+        }
+
+        private void Parse(ReadOnlySpan<byte> text)
+        {
+            if (parser is null)
+            {
+                // A CSV file's first line is its header.
+                var header = Encoding.UTF8.GetString(text);
+                var (csv, problem) = MessageParser.Csv(header);
+                if (csv is null || header.Length > 4000)
+                {
+                    throw FieldErrors.Invalid("data", $"line {line}: {problem ?? "the header line is longer than 4000 characters"}.");
+                }
+
+                parser = csv;
+                import.CsvHeader = header;
+                return;
+            }
+
+            if (parser.Parse(text, out var reason) is { } row)
+            {
+                batch.Add(row);
+            }
+            else
+            {
+                Reject(reason!);
+            }
+        }
+
+        private void Reject(string reason)
+        {
+            import.Rejected++;
+            rejectedInBatch.Add((line, reason));
+        }
+
+        /// <summary>The batch's rows and the import's progress, in one transaction.</summary>
+        private async Task CommitAsync()
+        {
+            var db = owner.db;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var row in batch)
+            {
+                row.Sequence = contents.NextSequence++;
+            }
+
+            var written = batch.Count == 0 ? 0 : await MessageStore.For(db).WriteAsync(contents.Key, import.Key, batch, contents.Indexed, cancellationToken);
+            import.Imported += written;
+            import.Duplicates += batch.Count - written;
+            import.CommittedBytes += batchBytes;
+            import.CommittedLines = line;
+            var kept = import.Rejections.Length == 0 ? 0 : import.Rejections.Count(c => c == '\n');
+            foreach (var (number, reason) in rejectedInBatch.Take(Math.Max(0, MaxKeptRejections - kept)))
+            {
+                import.Rejections += $"{number}\t{reason}\n";
+            }
+
+            contents.MessageCount += written;
+            contents.UpdateTime = owner.clock.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            batch.Clear();
+            rejectedInBatch.Clear();
+            batchBytes = 0;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Data.Common;
+using Argus.Agency.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Argus.Agency.Intercepts.Messages;
+
+/// <summary>
+/// PostgreSQL: "intercepted_messages" is partitioned by dataset (LIST on dataset_key), one
+/// partition per dataset, and every statement names the partition, so a dataset's indexes are its
+/// own: a first load COPYs into a partition without any (the fastest path the database has), and
+/// builds them once at its end; dropping a dataset drops its partition. Later loads COPY into a
+/// temporary table and insert from there, skipping message ids the partition holds.
+/// </summary>
+internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db)
+{
+    private const string CopyColumns = "dataset_key, sequence, source_id, sent_time, sender, recipient, sender_device, recipient_device, decrypted, body, attachments, import_key";
+
+    private static string Partition(long key) => $"intercepted_messages_{Invariant(key)}";
+
+    public override Task CreateAsync(long key, CancellationToken cancellationToken) =>
+        ExecuteAsync($"CREATE TABLE IF NOT EXISTS {Partition(key)} PARTITION OF intercepted_messages FOR VALUES IN ({Invariant(key)})", [], cancellationToken);
+
+    public override Task DropAsync(long key, CancellationToken cancellationToken) =>
+        ExecuteAsync($"DROP TABLE IF EXISTS {Partition(key)}", [], cancellationToken);
+
+    public override async Task<int> WriteAsync(long key, long importKey, IReadOnlyList<MessageRow> rows, bool indexed, CancellationToken cancellationToken)
+    {
+        await Db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)Db.Database.GetDbConnection();
+        if (!indexed)
+        {
+            await CopyAsync(connection, Partition(key), key, importKey, rows, cancellationToken);
+            return rows.Count;
+        }
+
+        await ExecuteAsync($"CREATE TEMPORARY TABLE IF NOT EXISTS intercepted_messages_staging (LIKE intercepted_messages) ON COMMIT DELETE ROWS", [], cancellationToken);
+        await CopyAsync(connection, "intercepted_messages_staging", key, importKey, rows, cancellationToken);
+        return await ExecuteAsync(
+            $"INSERT INTO {Partition(key)} ({CopyColumns}) SELECT {CopyColumns} FROM intercepted_messages_staging ORDER BY sequence ON CONFLICT (source_id) DO NOTHING",
+            [], cancellationToken);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, long key, long importKey, IReadOnlyList<MessageRow> rows, CancellationToken cancellationToken)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({CopyColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(key, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(row.Sequence, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(row.MessageId, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(row.SentTime.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await copy.WriteAsync(row.Sender, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(row.Recipient, NpgsqlDbType.Text, cancellationToken);
+            await WriteTextAsync(copy, row.SenderDevice, cancellationToken);
+            await WriteTextAsync(copy, row.RecipientDevice, cancellationToken);
+            await copy.WriteAsync(row.Decrypted, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteTextAsync(copy, row.Text, cancellationToken);
+            await WriteTextAsync(copy, row.Attachments, cancellationToken);
+            await copy.WriteAsync(importKey, NpgsqlDbType.Bigint, cancellationToken);
+        }
+
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    private static Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
+        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+
+    public override async Task<long> BuildIndexesAsync(long key, CancellationToken cancellationToken)
+    {
+        var table = Partition(key);
+        // Sorting for an index build is the load's largest cost; give it memory for this session.
+        await ExecuteAsync("SET maintenance_work_mem = '512MB'", [], cancellationToken);
+        long removed = 0;
+        try
+        {
+            await ExecuteAsync($"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)", [], cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Rare (a file with a message twice, an import restarted from its start): keep each id's first row.
+            removed = await ExecuteAsync($"""
+                DELETE FROM {table} m USING (SELECT source_id, MIN(sequence) AS kept FROM {table} GROUP BY source_id HAVING COUNT(*) > 1) d
+                WHERE m.source_id = d.source_id AND m.sequence <> d.kept
+                """, [], cancellationToken);
+            await ExecuteAsync($"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)", [], cancellationToken);
+        }
+
+        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_sequence ON {table} (sequence)", [], cancellationToken);
+        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_sender ON {table} (sender, sent_time, sequence)", [], cancellationToken);
+        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_recipient ON {table} (recipient, sent_time, sequence)", [], cancellationToken);
+        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_time ON {table} (sent_time, sequence)", [], cancellationToken);
+        await ExecuteAsync($"ANALYZE {table}", [], cancellationToken);
+        await ExecuteAsync("RESET maintenance_work_mem", [], cancellationToken);
+        return removed;
+    }
+
+    public override async Task BuildFullTextIndexAsync(long key, CancellationToken cancellationToken)
+    {
+        var table = Partition(key);
+        await ExecuteAsync("SET maintenance_work_mem = '512MB'", [], cancellationToken);
+        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_text ON {table} USING gin (to_tsvector('simple', body)) WHERE body IS NOT NULL", [], cancellationToken);
+        await ExecuteAsync("RESET maintenance_work_mem", [], cancellationToken);
+    }
+
+    protected override Task<int> DeleteWhereAsync(long key, string condition, IReadOnlyList<(string Name, object Value)> parameters, CancellationToken cancellationToken) =>
+        ExecuteAsync($"DELETE FROM {Partition(key)} WHERE {condition}", parameters, cancellationToken);
+
+    protected override string Rows(long key, IReadOnlyList<string> conditions, List<(string Name, object Value)> parameters) =>
+        conditions.Count == 0 ? Partition(key) : $"{Partition(key)} WHERE {string.Join(" AND ", conditions)}";
+
+    protected override object TimeValue(DateTimeOffset time) => time.UtcDateTime;
+
+    protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => new(reader.GetFieldValue<DateTime>(ordinal), TimeSpan.Zero);
+
+    /// <summary>The 'simple' configuration: no stemming, so a word matches as written (the messages mix Dutch, French and English).</summary>
+    protected override string TextCondition(string text, List<(string Name, object Value)> parameters)
+    {
+        parameters.Add(("text", string.Join(' ', Words(text))));
+        return "body IS NOT NULL AND to_tsvector('simple', body) @@ plainto_tsquery('simple', @text)";
+    }
+}
