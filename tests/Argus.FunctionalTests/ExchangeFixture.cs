@@ -45,15 +45,18 @@ public sealed class ExchangeFixture : IAsyncDisposable
     /// <summary>Belgium's service as the Netherlands sees it: a partner with its own token.</summary>
     public AgencyClient BelgiumAtNetherlands { get; private set; } = null!;
 
-    public static async Task<ExchangeFixture> StartAsync(bool startBelgium = true)
+    /// <summary>Both agencies' databases (SQLite unless <paramref name="provider"/> says otherwise).</summary>
+    public DatabaseProvider Provider { get; private set; } = DatabaseProvider.Sqlite;
+
+    public static async Task<ExchangeFixture> StartAsync(bool startBelgium = true, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var fixture = new ExchangeFixture();
+        var fixture = new ExchangeFixture { Provider = provider };
         fixture.Identity = await RunningIdentity.StartAsync();
         var owner = await fixture.Identity.RegisterAsync("exchange-owner", [ArgusAudiences.Agency("nl")], [.. AgencyFixture.RecordScopes, ArgusScopes.Exchange], agency: "nl");
         var (service, own) = await fixture.Identity.RegisterAgencyServiceAsync("argus-be", "be", [ArgusAudiences.Agency("nl")],
             [ArgusScopes.Exchange, ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead, ArgusScopes.InterceptsRead]);
         fixture.belgianService = own;
-        fixture.Netherlands = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.Sqlite, fixture.Identity, owner,
+        fixture.Netherlands = await RunningAgency.StartAsync(new DutchJurisdiction(), provider, fixture.Identity, owner,
             extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", JanitorEverySecond]);
         fixture.belgianServiceTokens = new AccessTokenSource(service);
         fixture.BelgiumAtNetherlands = fixture.Netherlands.ClientFor(service, fixture.belgianServiceTokens);
@@ -68,7 +71,7 @@ public sealed class ExchangeFixture : IAsyncDisposable
     public async Task StartBelgiumAsync()
     {
         var officer = await Identity.RegisterAsync($"be-officer-{Guid.NewGuid():N}"[..20], [ArgusAudiences.Agency("be")], [.. AgencyFixture.RecordScopes, ArgusScopes.Exchange], agency: "be");
-        Belgium = await RunningAgency.StartAsync(new BelgianJurisdiction(), DatabaseProvider.Sqlite, Identity, officer,
+        Belgium = await RunningAgency.StartAsync(new BelgianJurisdiction(), Provider, Identity, officer,
             own: belgianService,
             partners: new Dictionary<string, Uri> { ["Nl"] = Netherlands.Address },
             extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", $"--Argus:Replica:Queue={ReplicaQueue}", JanitorEverySecond]);
