@@ -20,7 +20,8 @@ namespace Argus.Scenario;
 /// arrests 30 people and seizes 28 firearms, drugs and drug labs; Belgium searches 200 premises in
 /// Antwerp and arrests 48. Every record is read back and compared with what was created.
 /// </summary>
-internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClient anonymous, AgencyClient belgiumAtNl, JitWideTool jit, ScenarioSteps steps)
+internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClient anonymous, AgencyClient belgiumAtNl, JitWideTool jit, ScenarioSteps steps,
+    long interceptedMessages)
 {
     private const string OperationId = "argus";
     private static readonly DateTimeOffset ActionDay = new(2021, 3, 9, 5, 0, 0, TimeSpan.Zero);
@@ -38,6 +39,9 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
 
     /// <summary>The evidence and custody steps: a handset's extraction examined across the border.</summary>
     public EvidenceCustodyScenario Evidence { get; } = new(nl, be, belgiumAtNl, steps);
+
+    /// <summary>The intercepted messages: a Sky ECC dataset imported, its Antwerp part shared and pulled.</summary>
+    public InterceptScenario Intercepts { get; } = new(nl, be, belgiumAtNl, steps, interceptedMessages);
 
     public async Task RunAsync()
     {
@@ -196,6 +200,7 @@ internal sealed class ArgusScenario(AgencyClient nl, AgencyClient be, AgencyClie
         });
 
         await Evidence.RunAsync($"operations/{OperationId}");
+        await Intercepts.RunAsync($"operations/{OperationId}");
 
         await steps.RunAsync("Each service's lists match what was recorded", async () =>
         {

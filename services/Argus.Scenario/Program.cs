@@ -6,7 +6,7 @@ using Grpc.Health.V1;
 
 // Usage: Argus.Scenario --identity https://localhost:5100/ --pki DIR [--nl https://127.0.0.1:5101] [--be https://127.0.0.1:5102]
 //          [--nl-client-id investigator-nl] [--be-client-id investigator-be] [--jit-client-id partner-demo]
-//          [--belgium-client-id argus-be] [--wait-seconds 60] [--evidence-item-file FILE]
+//          [--belgium-client-id argus-be] [--wait-seconds 60] [--evidence-item-file FILE] [--intercepted-messages 300000]
 // Each client's certificate and key are DIR/<client>.crt and DIR/<client>.key, the CA DIR/ca.crt.
 var nlAddress = new Uri(Option("--nl") ?? "https://127.0.0.1:5101");
 var beAddress = new Uri(Option("--be") ?? "https://127.0.0.1:5102");
@@ -49,7 +49,7 @@ if (!await ServingAsync(nl, "Netherlands", nlAddress) || !await ServingAsync(be,
 
 Console.WriteLine($"Calling as {dutch.ClientId} and {belgian.ClientId}, mutual TLS; tokens bound to each one's certificate.");
 var steps = new ScenarioSteps();
-var scenario = new ArgusScenario(nl, be, anonymous, belgiumAtNl, new JitWideTool(jitAtNl, jitAtBe), steps);
+var scenario = new ArgusScenario(nl, be, anonymous, belgiumAtNl, new JitWideTool(jitAtNl, jitAtBe), steps, long.Parse(Option("--intercepted-messages") ?? "300000"));
 await scenario.RunAsync();
 scenario.Summary.Print();
 if (Option("--evidence-item-file") is { } evidenceFile && scenario.Evidence.Handset is { } handset)
