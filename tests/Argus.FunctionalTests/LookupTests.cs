@@ -96,6 +96,29 @@ public sealed class LookupTests
         Assert.Equal(StatusCode.PermissionDenied, decideAsPartner.StatusCode);
     }
 
+    [Fact]
+    public async Task A_handle_lookup_follows_the_arrest_subjects_current_handles_through_changes_and_erasure()
+    {
+        await using var exchange = await ExchangeFixture.StartAsync();
+        var arrest = await UnsharedArrestAsync(exchange);
+        var nl = exchange.Netherlands.Client;
+        async Task<bool> HitAsync(string value) => (await exchange.BelgiumAtNetherlands.Lookup.LookupAsync(new LookupRequest
+        {
+            Handle = new CommunicationIdentifier { Type = CommunicationType.SkyEcc, Value = value },
+        }, ExchangeFixture.Justified)).Hit;
+
+        Assert.True(await HitAsync("  sky-4x9k2m ")); // one form: trimmed, any case
+
+        arrest.Subject.CommunicationIdentifiers.Clear();
+        arrest.Subject.CommunicationIdentifiers.Add(new CommunicationIdentifier { Type = CommunicationType.SkyEcc, Value = "SKY-NEW-77" });
+        arrest = (await nl.Arrests.UpdateArrestAsync(new UpdateArrestRequest { Arrest = arrest, UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "subject" } } })).Arrest;
+        Assert.False(await HitAsync(Handle.Value));
+        Assert.True(await HitAsync("SKY-NEW-77"));
+
+        await nl.Arrests.DeleteArrestAsync(new DeleteArrestRequest { Name = arrest.Name, Reason = "wrong person (court order 2021/113)" });
+        Assert.False(await HitAsync("SKY-NEW-77"));
+    }
+
     private static async Task<Arrest> UnsharedArrestAsync(ExchangeFixture exchange)
     {
         var operation = (await exchange.Netherlands.Client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest

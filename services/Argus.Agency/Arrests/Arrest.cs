@@ -33,8 +33,29 @@ public sealed class Arrest : OperationRecord
 
     public CustodyStatus CustodyStatus { get; set; }
 
+    /// <summary>The subject's handles as the lookup index holds them; set by <see cref="IndexSubjectHandles"/>.</summary>
+    public List<ArrestSubjectHandle> SubjectHandles { get; set; } = [];
+
     /// <summary>Id of the house search (same operation) during which the arrest was made.</summary>
     public string? HouseSearchId { get; set; }
+
+    /// <summary>
+    /// Brings the lookup index in line with the subject's communication identifiers: kept rows stay,
+    /// the rest are replaced (the collection must be loaded when the arrest is not new).
+    /// </summary>
+    public void IndexSubjectHandles()
+    {
+        var wanted = Subject.CommunicationIdentifiers
+            .Select(c => (c.Type, Handle: Handles.Normalize(c.Value)))
+            .Where(c => c.Handle is not null)
+            .Distinct()
+            .ToList();
+        SubjectHandles.RemoveAll(h => !wanted.Contains((h.Type, h.Handle)));
+        foreach (var (type, handle) in wanted.Where(w => !SubjectHandles.Exists(h => h.Type == w.Type && h.Handle == w.Handle)))
+        {
+            SubjectHandles.Add(new ArrestSubjectHandle { Type = type, Handle = handle! });
+        }
+    }
 
     public override string Name => $"operations/{OperationId}/{Collection}/{Id}";
 

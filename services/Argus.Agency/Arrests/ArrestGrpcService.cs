@@ -1,4 +1,5 @@
 using Argus.Agency.Callers;
+using Argus.Agency.Persistence;
 using Argus.Agency.Records;
 using Argus.Agency.Shared;
 using Argus.Client.Security;
@@ -9,7 +10,7 @@ using Proto = Argus.Arrests.V1;
 
 namespace Argus.Agency.Arrests;
 
-internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdiction, TimeProvider clock) : Proto.ArrestService.ArrestServiceBase
+internal sealed class ArrestGrpcService(RecordStore store, AgencyDbContext db, IJurisdiction jurisdiction, TimeProvider clock) : Proto.ArrestService.ArrestServiceBase
 {
     private static readonly ArrestKind Kind = ArrestKind.Instance;
 
@@ -42,6 +43,7 @@ internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdi
         ArrestMapping.Apply(request.Arrest, arrest, jurisdiction.Agency, now, errors);
         arrest.CheckRules(now, errors);
         errors.ThrowIfAny();
+        arrest.IndexSubjectHandles();
 
         var created = await store.CreateAsync(arrest, key, validate: null, context.CancellationToken);
         return new() { Arrest = ArrestMapping.ToProto(created) };
@@ -54,7 +56,7 @@ internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdi
         var name = Kind.ParseName(change.Name, "arrest.name");
         var mask = UpdateMasks.Validate<Proto.Arrest>(request.UpdateMask, ArrestMapping.Updatable, "arrest");
 
-        var updated = await store.UpdateAsync<Arrest>(name, change.Etag, mask.Paths, arrest =>
+        var updated = await store.UpdateAsync<Arrest>(name, change.Etag, mask.Paths, async arrest =>
         {
             var merged = ArrestMapping.ToProto(arrest);
             UpdateMasks.Merge(mask, change, merged);
@@ -63,7 +65,8 @@ internal sealed class ArrestGrpcService(RecordStore store, IJurisdiction jurisdi
             ArrestMapping.Apply(merged, arrest, jurisdiction.Agency, now, errors);
             arrest.CheckRules(now, errors);
             errors.ThrowIfAny();
-            return Task.CompletedTask;
+            await db.Entry(arrest).Collection(a => a.SubjectHandles).LoadAsync(context.CancellationToken);
+            arrest.IndexSubjectHandles();
         }, context.CancellationToken);
         return new() { Arrest = ArrestMapping.ToProto(updated) };
     }

@@ -39,7 +39,7 @@ public sealed class InterceptDataset : OperationRecord
 /// <summary>
 /// A part of a dataset: the messages any of <paramref name="Handles"/> sent or received (all, if
 /// none), sent in [<paramref name="From"/>, <paramref name="Until"/>) (open where unset). Handles
-/// are compared as <see cref="Messages.Handles.Normalize"/> makes them.
+/// are compared as <see cref="Shared.Handles.Normalize"/> makes them.
 /// </summary>
 public sealed record MessageSubset(IReadOnlyList<string> Handles, DateTimeOffset? From, DateTimeOffset? Until)
 {

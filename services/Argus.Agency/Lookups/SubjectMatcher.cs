@@ -10,9 +10,9 @@ namespace Argus.Agency.Lookups;
 /// <summary>
 /// Which of this agency's records are about a subject: the arrests whose subject carries the
 /// national identifier, the name and date of birth, or the phone number or messenger handle.
-/// Identifier and birth date are matched in the database; names and handles (a JSON column) are
-/// compared here, which reads the candidates — fine for an operation's thousands of arrests, and
-/// the place to add a key table when it is not. A handle is also looked for in the records of
+/// Identifier and birth date are matched in the database, handles by their key table
+/// (<see cref="ArrestSubjectHandle"/>, indexed); names are compared here, which reads the
+/// candidates of one birth date. A handle is also looked for in the records of
 /// every kind that indexes handles (<see cref="RecordKind.RecordsWithHandleAsync"/>: intercept
 /// datasets, from their message indexes).
 /// </summary>
@@ -40,11 +40,12 @@ public sealed class SubjectMatcher(AgencyDbContext db, RecordKinds kinds, IServi
 
     public async Task<List<string>> ByHandleAsync(CommunicationIdentifier handle, CancellationToken cancellationToken)
     {
-        var candidates = await db.Set<Arrest>().AsNoTracking()
-            .Select(a => new { a.OperationId, a.Id, a.Subject.CommunicationIdentifiers })
-            .ToListAsync(cancellationToken);
-        var matches = candidates
-            .Where(a => a.CommunicationIdentifiers.Any(c => c.Type == handle.Type && string.Equals(c.Value.Trim(), handle.Value.Trim(), StringComparison.OrdinalIgnoreCase)))
+        var normalized = Handles.Normalize(handle.Value);
+        var matches = (await db.Set<ArrestSubjectHandle>().AsNoTracking()
+                .Where(h => h.Type == handle.Type && h.Handle == normalized)
+                .Join(db.Set<Arrest>(), h => h.ArrestSequence, a => a.Sequence, (_, a) => new { a.OperationId, a.Id })
+                .Distinct()
+                .ToListAsync(cancellationToken))
             .Select(a => Name(a.OperationId, a.Id))
             .ToList();
         foreach (var kind in kinds.All)

@@ -19,7 +19,7 @@ namespace Argus.Agency.Intercepts.Messages;
 /// and the cursor in one transaction, so a cut stream resumes after its last committed batch.
 /// </summary>
 public sealed class DatasetPull(AgencyDbContext db, DatasetContentsBook book, IRecordShares shares, RecordAccess access, Caller caller,
-    RequestProcessingLog log, PartnerClients partners, TimeProvider clock)
+    RequestProcessingLog log, PartnerClients partners, FullTextIndexer fullText, TimeProvider clock)
 {
     public const int DefaultBatchSize = 2000;
     public const int MaxBatchSize = 5000;
@@ -118,13 +118,17 @@ public sealed class DatasetPull(AgencyDbContext db, DatasetContentsBook book, IR
         {
             var store = MessageStore.For(db);
             contents.MessageCount -= await store.BuildIndexesAsync(contents.Key, cancellationToken);
-            await store.BuildFullTextIndexAsync(contents.Key, cancellationToken);
             contents.Indexed = true;
-            contents.FullTextIndexed = true;
+            contents.FullTextIndexed = store.FullTextKeptAsRowsArrive;
         }
 
         await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Collection, dataset,
             $"copy of {received} messages received from {copy.Owner.Code()} (of {offered} offered), owner's sequences {start + 1}–{contents.PullCursor}"), cancellationToken);
+        if (!contents.FullTextIndexed)
+        {
+            fullText.Request(contents.Key);
+        }
+
         await progress.WriteAsync(new() { Received = received, Offered = offered, Done = true }, cancellationToken);
     }
 }

@@ -21,12 +21,13 @@ namespace Argus.Agency.Intercepts.Messages;
 /// gets one collection entry per import, with its counts, not one per message.
 /// </summary>
 public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, RequestProcessingLog log, Caller caller, IOptions<InterceptOptions> options,
-    TimeProvider clock)
+    FullTextIndexer fullText, TimeProvider clock)
 {
     private const int MaxKeptRejections = 100;
     private readonly AgencyDbContext db = db;
     private readonly RequestProcessingLog log = log;
     private readonly TimeProvider clock = clock;
+    private readonly FullTextIndexer fullText = fullText;
     private readonly InterceptOptions limits = options.Value;
 
     public async Task<InterceptImport> RunAsync(IAsyncStreamReader<Proto.ImportMessagesRequest> requests, CancellationToken cancellationToken)
@@ -215,12 +216,11 @@ public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, 
             if (!contents.Indexed)
             {
                 var removed = await store.BuildIndexesAsync(contents.Key, cancellationToken);
-                await store.BuildFullTextIndexAsync(contents.Key, cancellationToken);
                 import.Duplicates += removed;
                 import.Imported -= removed;
                 contents.MessageCount -= removed;
                 contents.Indexed = true;
-                contents.FullTextIndexed = true;
+                contents.FullTextIndexed = store.FullTextKeptAsRowsArrive;
             }
 
             import.State = ImportState.Complete;
@@ -230,6 +230,11 @@ public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, 
             await owner.log.SaveWithEntryAsync(owner.db, new ProcessingEvent(ProcessingAction.Collection, contents.Dataset,
                 $"import {import.Id} ({import.Format}): {import.Imported} messages imported, {import.Rejected} rejected, {import.Duplicates} duplicates, lines 1–{import.CommittedLines}"),
                 cancellationToken);
+            if (!contents.FullTextIndexed)
+            {
+                owner.fullText.Request(contents.Key);
+            }
+
             return import;
         }
 

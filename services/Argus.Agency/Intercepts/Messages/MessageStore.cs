@@ -46,6 +46,9 @@ public abstract class MessageStore(AgencyDbContext db)
     /// <returns>How many duplicates were removed.</returns>
     public abstract Task<long> BuildIndexesAsync(long key, CancellationToken cancellationToken);
 
+    /// <summary>Whether the full-text index is kept as rows are written (SQLite's FTS5), so that nothing is left to build.</summary>
+    public abstract bool FullTextKeptAsRowsArrive { get; }
+
     /// <summary>Builds the full-text index over the decrypted text (a separate step: it is the slowest).</summary>
     public abstract Task BuildFullTextIndexAsync(long key, CancellationToken cancellationToken);
 

@@ -97,6 +97,8 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
         return removed;
     }
 
+    public override bool FullTextKeptAsRowsArrive => false;
+
     public override async Task BuildFullTextIndexAsync(long key, CancellationToken cancellationToken)
     {
         var table = Partition(key);

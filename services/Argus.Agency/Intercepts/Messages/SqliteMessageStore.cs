@@ -59,6 +59,8 @@ internal sealed class SqliteMessageStore(AgencyDbContext db) : MessageStore(db)
     /// <summary>The indexes are kept as rows arrive: nothing to build, no duplicates to remove.</summary>
     public override Task<long> BuildIndexesAsync(long key, CancellationToken cancellationToken) => Task.FromResult(0L);
 
+    public override bool FullTextKeptAsRowsArrive => true;
+
     public override Task BuildFullTextIndexAsync(long key, CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected override async Task<int> DeleteWhereAsync(long key, string condition, IReadOnlyList<(string Name, object Value)> parameters, CancellationToken cancellationToken)

@@ -181,6 +181,36 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.ToTable("Arrests", (string)null);
                 });
 
+            modelBuilder.Entity("Argus.Agency.Arrests.ArrestSubjectHandle", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ArrestSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Handle")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArrestSequence");
+
+                    b.HasIndex("Type", "Handle");
+
+                    b.ToTable("ArrestSubjectHandles", (string)null);
+                });
+
             modelBuilder.Entity("Argus.Agency.Evidence.Content.ContentChunk", b =>
                 {
                     b.Property<string>("Key")
@@ -1500,6 +1530,15 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.ToTable("Shares", (string)null);
                 });
 
+            modelBuilder.Entity("Argus.Agency.Arrests.ArrestSubjectHandle", b =>
+                {
+                    b.HasOne("Argus.Agency.Arrests.Arrest", null)
+                        .WithMany("SubjectHandles")
+                        .HasForeignKey("ArrestSequence")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Argus.Agency.Evidence.Content.EvidenceUpload", b =>
                 {
                     b.HasOne("Argus.Agency.Evidence.EvidenceItem", null)
@@ -1554,6 +1593,11 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                         });
 
                     b.Navigation("Content");
+                });
+
+            modelBuilder.Entity("Argus.Agency.Arrests.Arrest", b =>
+                {
+                    b.Navigation("SubjectHandles");
                 });
 #pragma warning restore 612, 618
         }

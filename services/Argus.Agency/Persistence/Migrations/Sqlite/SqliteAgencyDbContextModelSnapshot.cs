@@ -174,6 +174,34 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.ToTable("Arrests", (string)null);
                 });
 
+            modelBuilder.Entity("Argus.Agency.Arrests.ArrestSubjectHandle", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ArrestSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Handle")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArrestSequence");
+
+                    b.HasIndex("Type", "Handle");
+
+                    b.ToTable("ArrestSubjectHandles", (string)null);
+                });
+
             modelBuilder.Entity("Argus.Agency.Evidence.Content.ContentChunk", b =>
                 {
                     b.Property<string>("Key")
@@ -1461,6 +1489,15 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                     b.ToTable("Shares", (string)null);
                 });
 
+            modelBuilder.Entity("Argus.Agency.Arrests.ArrestSubjectHandle", b =>
+                {
+                    b.HasOne("Argus.Agency.Arrests.Arrest", null)
+                        .WithMany("SubjectHandles")
+                        .HasForeignKey("ArrestSequence")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Argus.Agency.Evidence.Content.EvidenceUpload", b =>
                 {
                     b.HasOne("Argus.Agency.Evidence.EvidenceItem", null)
@@ -1515,6 +1552,11 @@ namespace Argus.Agency.Persistence.Migrations.Sqlite
                         });
 
                     b.Navigation("Content");
+                });
+
+            modelBuilder.Entity("Argus.Agency.Arrests.Arrest", b =>
+                {
+                    b.Navigation("SubjectHandles");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,4 +1,4 @@
-namespace Argus.Agency.Intercepts.Messages;
+namespace Argus.Agency.Shared;
 
 /// <summary>
 /// Handles (a Sky ECC account, a phone number) are the join key between datasets, arrests'
