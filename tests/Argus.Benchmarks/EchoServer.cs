@@ -89,6 +89,16 @@ internal sealed class EchoServer : IAsyncDisposable
                 await responseStream.WriteAsync(chunk, context.CancellationToken);
             }
         }
+
+        /// <summary>The caller's chunk again and again: nothing read, nothing encoded.</summary>
+        public override async Task Replay(ReplayRequest request, IServerStreamWriter<Chunk> responseStream, ServerCallContext context)
+        {
+            var chunk = new Chunk { Data = request.Chunk };
+            for (var sent = 0L; sent < request.Count; sent++)
+            {
+                await responseStream.WriteAsync(chunk, context.CancellationToken);
+            }
+        }
     }
 
     private sealed class EchoImplementation : EchoService.EchoServiceBase

@@ -2,10 +2,16 @@ using Argus.Benchmarks;
 
 // Usage: Argus.Benchmarks unary|exchange [--concurrency 32] [--seconds 5] [--warmup 3] [--rate 500]
 //        Argus.Benchmarks evidence [--megabytes 1024]
-if (args.Length == 0 || args[0] is not ("unary" or "exchange" or "evidence"))
+//        Argus.Benchmarks intercepts [--messages 2000000]
+if (args.Length == 0 || args[0] is not ("unary" or "exchange" or "evidence" or "intercepts"))
 {
-    Console.Error.WriteLine("usage: Argus.Benchmarks unary|exchange [--concurrency N] [--seconds N] [--warmup N] [--rate N] | evidence [--megabytes N]");
+    Console.Error.WriteLine("usage: Argus.Benchmarks unary|exchange [--concurrency N] [--seconds N] [--warmup N] [--rate N] | evidence [--megabytes N] | intercepts [--messages N]");
     return 64;
+}
+
+if (args[0] == "intercepts")
+{
+    return await InterceptBenchmark.RunAsync(long.Parse(Option("--messages") ?? "2000000"));
 }
 
 if (args[0] == "evidence")

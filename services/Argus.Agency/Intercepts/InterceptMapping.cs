@@ -39,10 +39,9 @@ internal static class InterceptMapping
         return message;
     }
 
-    /// <summary>A message as the owner streamed it, for this agency's copy (its own sequence).</summary>
-    public static MessageRow FromOwner(Proto.InterceptedMessage message, long sequence) => new()
+    /// <summary>A message as the owner streamed it, for this agency's copy (its own sequence is given when it is written).</summary>
+    public static MessageRow FromOwner(Proto.InterceptedMessage message) => new()
     {
-        Sequence = sequence,
         MessageId = message.MessageId,
         SentTime = message.SentTime?.ToDateTimeOffset() ?? DateTimeOffset.UnixEpoch,
         Sender = Handles.Normalize(message.Sender) ?? message.Sender,

@@ -53,6 +53,9 @@ public sealed class SyntheticSkyEcc
 
     public long Messages { get; }
 
+    /// <summary>Every account's handle, as the file writes them.</summary>
+    public IReadOnlyList<string> Accounts => accounts;
+
     /// <summary>Handles (as the file writes them) of the Dutch suspects' cell.</summary>
     public IReadOnlyList<string> DutchSuspects { get; }
 

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Argus.Agency.Callers;
 using Argus.Agency.Partners;
 using Argus.Agency.Persistence;
@@ -8,6 +9,8 @@ using Argus.Client;
 using Argus.Hosting.Errors;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Proto = Argus.Intercepts.V1;
 
 namespace Argus.Agency.Intercepts.Messages;
@@ -18,11 +21,16 @@ namespace Argus.Agency.Intercepts.Messages;
 /// count before the first message leaves; the partner writes each batch with its own bulk path
 /// and the cursor in one transaction, so a cut stream resumes after its last committed batch.
 /// </summary>
-public sealed class DatasetPull(AgencyDbContext db, DatasetContentsBook book, IRecordShares shares, RecordAccess access, Caller caller,
-    RequestProcessingLog log, PartnerClients partners, FullTextIndexer fullText, TimeProvider clock)
+public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook book, IRecordShares shares, RecordAccess access, Caller caller,
+    RequestProcessingLog log, PartnerClients partners, FullTextIndexer fullText, IOptions<InterceptOptions> options, TimeProvider clock, ILogger<DatasetPull> logger)
 {
+    private readonly InterceptOptions limits = options.Value;
+
     public const int DefaultBatchSize = 2000;
     public const int MaxBatchSize = 5000;
+
+    /// <summary>A batch ends at this size too (long texts): well under the 4 MiB a gRPC client takes by default.</summary>
+    public const int MaxBatchBytes = 1 << 20;
 
     /// <summary>The owner's side: the part of <paramref name="request"/>'s dataset shared with the calling partner.</summary>
     public async Task StreamSharedAsync(Proto.StreamSharedMessagesRequest request, IServerStreamWriter<Proto.StreamSharedMessagesResponse> responses, CancellationToken cancellationToken)
@@ -55,14 +63,18 @@ public sealed class DatasetPull(AgencyDbContext db, DatasetContentsBook book, IR
 
         var shownSubset = InterceptDatasetMapping.ToProto(subset);
         var batch = new Proto.StreamSharedMessagesResponse { Offered = offered, SharedSubset = shownSubset, Cursor = request.AfterSequence };
+        var batchBytes = 0;
         if (contents is not null && offered > 0)
         {
             await foreach (var row in store.ReadRangeAsync(contents.Key, request.AfterSequence, last, subset, cancellationToken))
             {
-                batch.Messages.Add(InterceptMapping.ToProto(row));
+                var message = InterceptMapping.ToProto(row);
+                batch.Messages.Add(message);
                 batch.Cursor = row.Sequence;
-                if (batch.Messages.Count == batchSize)
+                batchBytes += message.CalculateSize();
+                if (batch.Messages.Count == batchSize || batchBytes >= MaxBatchBytes)
                 {
+                    batchBytes = 0;
                     await responses.WriteAsync(batch, cancellationToken);
                     batch = new Proto.StreamSharedMessagesResponse { Offered = offered, SharedSubset = shownSubset, Cursor = row.Sequence };
                 }
@@ -73,53 +85,97 @@ public sealed class DatasetPull(AgencyDbContext db, DatasetContentsBook book, IR
         await responses.WriteAsync(batch, cancellationToken);
     }
 
-    /// <summary>The partner's side: pulls the owner's shared part of a dataset this agency holds a copy of, after its cursor.</summary>
+    /// <summary>
+    /// The partner's side: pulls the owner's shared part of a dataset this agency holds a copy of,
+    /// after its cursor. Two loops: one reads the owner's batches and turns them into rows, the
+    /// other commits them — a group of about <see cref="InterceptOptions.BatchRows"/> rows per
+    /// transaction, with the cursor of its last batch — while the next group is read.
+    /// </summary>
     public async Task PullAsync(string dataset, IServerStreamWriter<Proto.PullDatasetResponse> progress, CancellationToken cancellationToken)
     {
         var copy = await book.CopyAsync(dataset, cancellationToken) ?? throw new ResourceNotFoundException(dataset);
         var contents = await book.ForeignAsync(copy.Owner, dataset, cancellationToken);
         var owner = partners.For(copy.Owner).Client;
         var justification = caller.Justification.Trim().Length > 0 ? caller.Justification : "Keeping this agency's copy of a shared intercept dataset (Argus pull)";
-        var options = new CallOptions(Justification.Of(justification), cancellationToken: cancellationToken);
+        var call = new CallOptions(Justification.Of(justification), cancellationToken: cancellationToken);
         var start = contents.PullCursor;
+        var started = clock.GetTimestamp();
+        var groups = Channel.CreateBounded<Group>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         long received = 0;
         long offered = 0;
-        using (var stream = owner.Intercepts.StreamSharedMessages(new() { Dataset = dataset, AfterSequence = contents.PullCursor }, options))
+        var writer = Task.Run(async () =>
         {
-            var store = MessageStore.For(db);
-            var rows = new List<MessageRow>(MaxBatchSize);
+            try
+            {
+                await foreach (var group in groups.Reader.ReadAllAsync(cancellationToken))
+                {
+                    received += await CommitAsync(contents, group, cancellationToken);
+                    await progress.WriteAsync(new() { Received = received, Offered = Volatile.Read(ref offered) }, cancellationToken);
+                }
+            }
+            catch (Exception e)
+            {
+                groups.Writer.TryComplete(e);
+                throw;
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            using var stream = owner.Intercepts.StreamSharedMessages(new() { Dataset = dataset, AfterSequence = contents.PullCursor }, call);
+            var rows = new List<MessageRow>(limits.BatchRows);
+            Proto.StreamSharedMessagesResponse? last = null;
             await foreach (var batch in stream.ResponseStream.ReadAllAsync(cancellationToken))
             {
-                offered = batch.Offered;
-                rows.Clear();
-                foreach (var message in batch.Messages)
+                Volatile.Write(ref offered, batch.Offered);
+                rows.AddRange(batch.Messages.Select(InterceptMapping.FromOwner));
+                last = batch;
+                if (rows.Count >= limits.BatchRows)
                 {
-                    rows.Add(InterceptMapping.FromOwner(message, contents.NextSequence++));
+                    await groups.Writer.WriteAsync(new Group(rows, batch.Cursor, batch.SharedSubset), cancellationToken);
+                    rows = new List<MessageRow>(limits.BatchRows);
                 }
+            }
 
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var written = rows.Count == 0 ? 0 : await store.WriteAsync(contents.Key, importKey: 0, rows, contents.Indexed, cancellationToken);
-                var errors = new FieldErrors();
-                var subset = InterceptDatasetMapping.ToDomain(batch.SharedSubset, "shared_subset", errors);
-                contents.SharedHandles = [.. subset.Handles];
-                contents.SharedFrom = subset.From;
-                contents.SharedUntil = subset.Until;
-                contents.MessageCount += written;
-                contents.PullCursor = batch.Cursor;
-                contents.UpdateTime = clock.GetUtcNow();
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                received += batch.Messages.Count;
-                await progress.WriteAsync(new() { Received = received, Offered = offered }, cancellationToken);
+            if (last is not null)
+            {
+                // The last group, possibly empty: it carries the cursor and the subset even when nothing is new.
+                await groups.Writer.WriteAsync(new Group(rows, last.Cursor, last.SharedSubset), cancellationToken);
             }
         }
+        catch (Exception e)
+        {
+            // What the writer has taken is committed before the request ends; then the reason is
+            // the writer's failure if it failed first, else the reader's (the owner's stream cut).
+            groups.Writer.TryComplete();
+            if (e is ChannelClosedException)
+            {
+                await writer;
+            }
 
+            try
+            {
+                await writer;
+            }
+            catch (Exception)
+            {
+                // the reader's failure is the one to report
+            }
+
+            throw;
+        }
+
+        groups.Writer.TryComplete();
+        await writer;
         if (!contents.Indexed)
         {
+            var loaded = clock.GetElapsedTime(started);
             var store = MessageStore.For(db);
             contents.MessageCount -= await store.BuildIndexesAsync(contents.Key, cancellationToken);
             contents.Indexed = true;
             contents.FullTextIndexed = store.FullTextKeptAsRowsArrive;
+            var indexing = clock.GetElapsedTime(started) - loaded;
+            LogLoaded(logger, dataset, received, loaded.TotalSeconds, indexing.TotalSeconds);
         }
 
         await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Collection, dataset,
@@ -131,4 +187,33 @@ public sealed class DatasetPull(AgencyDbContext db, DatasetContentsBook book, IR
 
         await progress.WriteAsync(new() { Received = received, Offered = offered, Done = true }, cancellationToken);
     }
+
+    /// <summary>Rows of the owner's batches, the cursor after the last of them, and the subset the owner applied.</summary>
+    private sealed record Group(List<MessageRow> Rows, long Cursor, Proto.MessageSubset? Subset);
+
+    /// <summary>One group and the copy's cursor, in one transaction; how many rows it held.</summary>
+    private async Task<int> CommitAsync(DatasetContents contents, Group group, CancellationToken cancellationToken)
+    {
+        foreach (var row in group.Rows)
+        {
+            row.Sequence = contents.NextSequence++;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var written = group.Rows.Count == 0 ? 0 : await MessageStore.For(db).WriteAsync(contents.Key, importKey: 0, group.Rows, contents.Indexed, cancellationToken);
+        var errors = new FieldErrors();
+        var subset = InterceptDatasetMapping.ToDomain(group.Subset, "shared_subset", errors);
+        contents.SharedHandles = [.. subset.Handles];
+        contents.SharedFrom = subset.From;
+        contents.SharedUntil = subset.Until;
+        contents.MessageCount += written;
+        contents.PullCursor = group.Cursor;
+        contents.UpdateTime = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return group.Rows.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pull of {Dataset}: {Rows} rows loaded in {Load:N1} s, indexes built in {Indexes:N1} s")]
+    private static partial void LogLoaded(ILogger logger, string dataset, long rows, double load, double indexes);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Threading.Channels;
 using Argus.Agency.Callers;
 using Argus.Agency.Persistence;
 using Argus.Agency.ProcessingLog;
@@ -8,6 +9,7 @@ using Argus.Agency.Shared;
 using Argus.Hosting.Errors;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Proto = Argus.Intercepts.V1;
 
@@ -20,14 +22,15 @@ namespace Argus.Agency.Intercepts.Messages;
 /// load into a dataset writes without indexes and builds them at its end. The processing log
 /// gets one collection entry per import, with its counts, not one per message.
 /// </summary>
-public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, RequestProcessingLog log, Caller caller, IOptions<InterceptOptions> options,
-    FullTextIndexer fullText, TimeProvider clock)
+public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBook book, RequestProcessingLog log, Caller caller, IOptions<InterceptOptions> options,
+    FullTextIndexer fullText, TimeProvider clock, ILogger<MessageImport> logger)
 {
     private const int MaxKeptRejections = 100;
     private readonly AgencyDbContext db = db;
     private readonly RequestProcessingLog log = log;
     private readonly TimeProvider clock = clock;
     private readonly FullTextIndexer fullText = fullText;
+    private readonly ILogger<MessageImport> logger = logger;
     private readonly InterceptOptions limits = options.Value;
 
     public async Task<InterceptImport> RunAsync(IAsyncStreamReader<Proto.ImportMessagesRequest> requests, CancellationToken cancellationToken)
@@ -139,16 +142,27 @@ public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, 
         }
     }
 
-    /// <summary>One running import: the line being cut, the batch being filled, the counts.</summary>
+    /// <summary>A batch cut from the file: its rows, its rejections, and where in the file it ends (in whole lines).</summary>
+    private sealed record Batch(List<MessageRow> Rows, List<(long Line, string Reason)> Rejected, long Bytes, long LastLine);
+
+    /// <summary>
+    /// One running import, on two loops: the request's loop cuts lines and parses them into batches;
+    /// a writer loop commits each batch (the database's work) while the next one is parsed. One
+    /// batch waits between them at most, so memory stays at about two batches whatever the file.
+    /// Only the writer touches the database until the file has ended.
+    /// </summary>
     private sealed class Run(MessageImport owner, InterceptImport import, DatasetContents contents, CancellationToken cancellationToken)
     {
-        private readonly List<MessageRow> batch = new(owner.limits.BatchRows);
+        private readonly Channel<Batch> toWrite = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        private List<MessageRow> batch = new(owner.limits.BatchRows);
         private readonly ArrayBufferWriter<byte> partial = new();
-        private readonly List<(long Line, string Reason)> rejectedInBatch = [];
-        private MessageParser? parser = import.Format == ImportFormat.Ndjson ? MessageParser.Ndjson() : import.CsvHeader is { } header ? MessageParser.Csv(header).Parser : null;
+        private List<(long Line, string Reason)> rejectedInBatch = [];
+        private Task? writer;
+        private MessageLineParser? parser = import.Format == ImportFormat.Ndjson ? MessageLineParser.Ndjson() : import.CsvHeader is { } header ? MessageLineParser.Csv(header).Parser : null;
         private bool skippingLongLine;
         private long line = import.CommittedLines;
         private long batchBytes;
+        private readonly long started = owner.clock.GetTimestamp();
 
         /// <summary>The file's offset of the next byte expected.</summary>
         public long Offset { get; private set; } = import.CommittedBytes;
@@ -211,11 +225,15 @@ public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, 
                 await EndLineAsync(); // a last line without its line break
             }
 
-            await CommitAsync();
+            await EnqueueAsync();
+            await DrainAsync();
             var store = MessageStore.For(owner.db);
             if (!contents.Indexed)
             {
+                var loaded = owner.clock.GetElapsedTime(started);
                 var removed = await store.BuildIndexesAsync(contents.Key, cancellationToken);
+                var indexing = owner.clock.GetElapsedTime(started) - loaded;
+                LogLoaded(owner.logger, import.Name, import.Imported, loaded.TotalSeconds, indexing.TotalSeconds);
                 import.Duplicates += removed;
                 import.Imported -= removed;
                 contents.MessageCount -= removed;
@@ -242,6 +260,12 @@ public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, 
         {
             try
             {
+                toWrite.Writer.TryComplete();
+                if (writer is not null)
+                {
+                    await writer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                }
+
                 owner.db.ChangeTracker.Clear();
                 var stored = await owner.db.Set<InterceptImport>().FirstAsync(i => i.Key == import.Key, CancellationToken.None);
                 stored.State = ImportState.Interrupted;
@@ -290,7 +314,52 @@ public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, 
             partial.Clear();
             if (batch.Count >= owner.limits.BatchRows)
             {
-                await CommitAsync();
+                await EnqueueAsync();
+            }
+        }
+
+        /// <summary>Hands the batch to the writer (waiting while one already waits) and starts the next.</summary>
+        private async Task EnqueueAsync()
+        {
+            writer ??= Task.Run(WriteLoopAsync, CancellationToken.None);
+            try
+            {
+                await toWrite.Writer.WriteAsync(new Batch(batch, rejectedInBatch, batchBytes, line), cancellationToken);
+            }
+            catch (ChannelClosedException)
+            {
+                await writer; // the writer failed: its exception is the reason
+                throw;
+            }
+
+            batch = new List<MessageRow>(owner.limits.BatchRows);
+            rejectedInBatch = [];
+            batchBytes = 0;
+        }
+
+        /// <summary>Waits until every batch handed over is committed.</summary>
+        private async Task DrainAsync()
+        {
+            toWrite.Writer.TryComplete();
+            if (writer is not null)
+            {
+                await writer;
+            }
+        }
+
+        private async Task WriteLoopAsync()
+        {
+            try
+            {
+                await foreach (var next in toWrite.Reader.ReadAllAsync(cancellationToken))
+                {
+                    await CommitAsync(next);
+                }
+            }
+            catch (Exception e)
+            {
+                toWrite.Writer.TryComplete(e);
+                throw;
             }
         }
 
@@ -300,7 +369,7 @@ public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, 
             {
                 // A CSV file's first line is its header.
                 var header = Encoding.UTF8.GetString(text);
-                var (csv, problem) = MessageParser.Csv(header);
+                var (csv, problem) = MessageLineParser.Csv(header);
                 if (csv is null || header.Length > 4000)
                 {
                     throw FieldErrors.Invalid("data", $"line {line}: {problem ?? "the header line is longer than 4000 characters"}.");
@@ -321,29 +390,26 @@ public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, 
             }
         }
 
-        private void Reject(string reason)
-        {
-            import.Rejected++;
-            rejectedInBatch.Add((line, reason));
-        }
+        private void Reject(string reason) => rejectedInBatch.Add((line, reason));
 
-        /// <summary>The batch's rows and the import's progress, in one transaction.</summary>
-        private async Task CommitAsync()
+        /// <summary>The batch's rows and the import's progress, in one transaction (on the writer loop).</summary>
+        private async Task CommitAsync(Batch next)
         {
             var db = owner.db;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            foreach (var row in batch)
+            foreach (var row in next.Rows)
             {
                 row.Sequence = contents.NextSequence++;
             }
 
-            var written = batch.Count == 0 ? 0 : await MessageStore.For(db).WriteAsync(contents.Key, import.Key, batch, contents.Indexed, cancellationToken);
+            var written = next.Rows.Count == 0 ? 0 : await MessageStore.For(db).WriteAsync(contents.Key, import.Key, next.Rows, contents.Indexed, cancellationToken);
             import.Imported += written;
-            import.Duplicates += batch.Count - written;
-            import.CommittedBytes += batchBytes;
-            import.CommittedLines = line;
+            import.Duplicates += next.Rows.Count - written;
+            import.Rejected += next.Rejected.Count;
+            import.CommittedBytes += next.Bytes;
+            import.CommittedLines = next.LastLine;
             var kept = import.Rejections.Length == 0 ? 0 : import.Rejections.Count(c => c == '\n');
-            foreach (var (number, reason) in rejectedInBatch.Take(Math.Max(0, MaxKeptRejections - kept)))
+            foreach (var (number, reason) in next.Rejected.Take(Math.Max(0, MaxKeptRejections - kept)))
             {
                 import.Rejections += $"{number}\t{reason}\n";
             }
@@ -352,9 +418,9 @@ public sealed class MessageImport(AgencyDbContext db, DatasetContentsBook book, 
             contents.UpdateTime = owner.clock.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            batch.Clear();
-            rejectedInBatch.Clear();
-            batchBytes = 0;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {Import}: {Rows} rows loaded in {Load:N1} s, indexes built in {Indexes:N1} s")]
+    private static partial void LogLoaded(ILogger logger, string import, long rows, double load, double indexes);
 }

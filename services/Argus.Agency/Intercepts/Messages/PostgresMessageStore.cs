@@ -42,31 +42,46 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
             [], cancellationToken);
     }
 
+    /// <summary>
+    /// Rows written with the importer's synchronous calls: the asynchronous ones cost a task and a
+    /// cancellation registration per field and per buffer flush (a quarter of the import's CPU in
+    /// the profile). This runs on the import's writer loop, so a blocked flush holds no request.
+    /// </summary>
     private static async Task CopyAsync(NpgsqlConnection connection, string table, long key, long importKey, IReadOnlyList<MessageRow> rows, CancellationToken cancellationToken)
     {
         await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({CopyColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var row in rows)
         {
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(key, NpgsqlDbType.Bigint, cancellationToken);
-            await copy.WriteAsync(row.Sequence, NpgsqlDbType.Bigint, cancellationToken);
-            await copy.WriteAsync(row.MessageId, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(row.SentTime.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-            await copy.WriteAsync(row.Sender, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(row.Recipient, NpgsqlDbType.Text, cancellationToken);
-            await WriteTextAsync(copy, row.SenderDevice, cancellationToken);
-            await WriteTextAsync(copy, row.RecipientDevice, cancellationToken);
-            await copy.WriteAsync(row.Decrypted, NpgsqlDbType.Boolean, cancellationToken);
-            await WriteTextAsync(copy, row.Text, cancellationToken);
-            await WriteTextAsync(copy, row.Attachments, cancellationToken);
-            await copy.WriteAsync(importKey, NpgsqlDbType.Bigint, cancellationToken);
+            copy.StartRow();
+            copy.Write(key, NpgsqlDbType.Bigint);
+            copy.Write(row.Sequence, NpgsqlDbType.Bigint);
+            copy.Write(row.MessageId, NpgsqlDbType.Text);
+            copy.Write(row.SentTime.UtcDateTime, NpgsqlDbType.TimestampTz);
+            copy.Write(row.Sender, NpgsqlDbType.Text);
+            copy.Write(row.Recipient, NpgsqlDbType.Text);
+            WriteText(copy, row.SenderDevice);
+            WriteText(copy, row.RecipientDevice);
+            copy.Write(row.Decrypted, NpgsqlDbType.Boolean);
+            WriteText(copy, row.Text);
+            WriteText(copy, row.Attachments);
+            copy.Write(importKey, NpgsqlDbType.Bigint);
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         await copy.CompleteAsync(cancellationToken);
     }
 
-    private static Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
-        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+    private static void WriteText(NpgsqlBinaryImporter copy, string? value)
+    {
+        if (value is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value, NpgsqlDbType.Text);
+        }
+    }
 
     public override async Task<long> BuildIndexesAsync(long key, CancellationToken cancellationToken)
     {
@@ -88,10 +103,13 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
             await ExecuteAsync($"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)", [], cancellationToken);
         }
 
-        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_sequence ON {table} (sequence)", [], cancellationToken);
         await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_sender ON {table} (sender, sent_time, sequence)", [], cancellationToken);
         await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_recipient ON {table} (recipient, sent_time, sequence)", [], cancellationToken);
-        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_time ON {table} (sent_time, sequence)", [], cancellationToken);
+        // Rows are appended in sequence order (and a server copy mostly in time order), so block
+        // ranges summarise both well: BRIN indexes, built in one pass and a few pages large, where
+        // b-trees would cost as much again as the two above.
+        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_sequence ON {table} USING brin (sequence)", [], cancellationToken);
+        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_time ON {table} USING brin (sent_time)", [], cancellationToken);
         await ExecuteAsync($"ANALYZE {table}", [], cancellationToken);
         await ExecuteAsync("RESET maintenance_work_mem", [], cancellationToken);
         return removed;

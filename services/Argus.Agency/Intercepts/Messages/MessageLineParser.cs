@@ -10,7 +10,7 @@ namespace Argus.Agency.Intercepts.Messages;
 /// rules, and a rejection names the line. NDJSON: one object per line, unknown properties
 /// ignored. CSV: RFC 4180 with a header line naming the columns; no line breaks inside a field.
 /// </summary>
-public sealed class MessageParser
+public sealed class MessageLineParser
 {
     public const int MaxIdLength = 200;
     public const int MaxTextLength = 65_536;
@@ -24,14 +24,14 @@ public sealed class MessageParser
     private readonly ImportFormat format;
     private readonly Dictionary<string, int> columns = new(StringComparer.Ordinal);
 
-    private MessageParser(ImportFormat format) => this.format = format;
+    private MessageLineParser(ImportFormat format) => this.format = format;
 
-    public static MessageParser Ndjson() => new(ImportFormat.Ndjson);
+    public static MessageLineParser Ndjson() => new(ImportFormat.Ndjson);
 
     /// <summary>A CSV parser for the columns its header line names, or the header's fault.</summary>
-    public static (MessageParser? Parser, string? Problem) Csv(string header)
+    public static (MessageLineParser? Parser, string? Problem) Csv(string header)
     {
-        var parser = new MessageParser(ImportFormat.Csv);
+        var parser = new MessageLineParser(ImportFormat.Csv);
         if (SplitCsv(header) is not { } names)
         {
             return (null, "the header line has an unterminated quote");
@@ -86,6 +86,7 @@ public sealed class MessageParser
         }
 
         string? id = null, sent = null, sender = null, recipient = null, senderDevice = null, recipientDevice = null, text = null, attachments = null;
+        DateTimeOffset? sentTime = null;
         var decrypted = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -94,7 +95,18 @@ public sealed class MessageParser
             switch (property)
             {
                 case "message_id": id = Scalar(ref reader); break;
-                case "sent_time": sent = Scalar(ref reader); break;
+                case "sent_time":
+                    // The common case read straight from the bytes; anything else goes the strict way below.
+                    if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && HasOffset(reader.ValueSpan) && reader.TryGetDateTimeOffset(out var parsed))
+                    {
+                        sentTime = parsed;
+                    }
+                    else
+                    {
+                        sent = Scalar(ref reader);
+                    }
+
+                    break;
                 case "sender": sender = Scalar(ref reader); break;
                 case "recipient": recipient = Scalar(ref reader); break;
                 case "sender_device": senderDevice = Scalar(ref reader); break;
@@ -132,8 +144,12 @@ public sealed class MessageParser
             return null;
         }
 
-        return Build(id, sent, sender, recipient, senderDevice, recipientDevice, decrypted, text, attachments, out reason);
+        return Build(id, sent, sender, recipient, senderDevice, recipientDevice, decrypted, text, attachments, out reason, sentTime);
     }
+
+    /// <summary>"2021-03-09T14:05:00Z" or "…+01:00": a date, "T", a time, and an offset.</summary>
+    private static bool HasOffset(ReadOnlySpan<byte> value) =>
+        value.Length is >= 20 and <= 40 && value[10] is (byte)'T' && (value[^1] is (byte)'Z' || value[^6] is (byte)'+' or (byte)'-');
 
     /// <summary>A string, or a number written as one (message ids often are).</summary>
     private static string? Scalar(ref Utf8JsonReader reader) => reader.TokenType switch
@@ -170,15 +186,15 @@ public sealed class MessageParser
     }
 
     private static MessageRow? Build(string? id, string? sent, string? sender, string? recipient, string? senderDevice, string? recipientDevice,
-        bool decrypted, string? text, string? attachments, out string? reason)
+        bool decrypted, string? text, string? attachments, out string? reason, DateTimeOffset? sentTime = null)
     {
         reason = null;
         id = id?.Trim();
-        if (id is not { Length: > 0 and <= MaxIdLength } || id.Any(char.IsControl))
+        if (id is not { Length: > 0 and <= MaxIdLength } || HasControl(id))
         {
             reason = $"message_id must be 1 to {MaxIdLength} characters without control characters";
         }
-        else if (!TryTime(sent, out var time))
+        else if (!(sentTime is { } given ? InRange(given, out var time) : TryTime(sent, out time)))
         {
             reason = "sent_time must be an RFC 3339 time with its offset (2021-03-09T14:05:00Z) between 1990 and 2100";
         }
@@ -224,19 +240,33 @@ public sealed class MessageParser
             return false;
         }
 
-        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && InRange(parsed, out time);
+    }
+
+    /// <summary>In UTC, cut to microseconds (what PostgreSQL keeps), and within the years a dataset can hold.</summary>
+    private static bool InRange(DateTimeOffset value, out DateTimeOffset time)
+    {
+        time = new DateTimeOffset(value.UtcTicks - value.UtcTicks % TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
+        return time >= Earliest && time < Latest;
+    }
+
+    private static bool HasControl(string value)
+    {
+        foreach (var c in value)
         {
-            return false;
+            if (char.IsControl(c))
+            {
+                return true;
+            }
         }
 
-        time = new DateTimeOffset(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
-        return time >= Earliest && time < Latest;
+        return false;
     }
 
     private static bool Optional(string? value, out string? kept)
     {
         kept = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-        return kept is null || (kept.Length <= MaxIdLength && !kept.Any(char.IsControl));
+        return kept is null || (kept.Length <= MaxIdLength && !HasControl(kept));
     }
 
     private static string? AttachmentsProblem(string json)
