@@ -78,6 +78,7 @@ internal static class InterceptBenchmark
             }
 
             var importSeconds = clock.Elapsed.TotalSeconds;
+            var importPeak = memory.PeakMb;
             var importRate = import.Imported / importSeconds;
             Console.WriteLine($"import: {import.Imported:N0} rows in {importSeconds:N1} s = {importRate:N0} rows/s, searchable by handle and time "
                 + $"({import.Rejected} rejected, {import.Duplicates} duplicates); {importRate / copyCeiling:N2} × the bare COPY (target ≥ 0.30)");
@@ -109,12 +110,14 @@ internal static class InterceptBenchmark
             }
 
             var transferSeconds = clock.Elapsed.TotalSeconds;
+            var transferPeak = memory.PeakMb;
             var held = (await be.Client.Intercepts.GetDatasetContentsAsync(new() { Dataset = dataset })).MessageCount;
             var transferRate = held / transferSeconds;
             Console.WriteLine($"transfer NL → BE: {held:N0} rows in {transferSeconds:N1} s = {transferRate:N0} rows/s, searchable at BE "
                 + $"(target ≥ 150,000); {transferRate / streamCeiling:N2} × the bare stream");
             var peak = memory.PeakMb;
-            Console.WriteLine($"peak RSS of this process (both services, their database clients and the benchmark's clients): {peak:N0} MB (target < 500)");
+            Console.WriteLine($"peak RSS of this process (both services, their database clients and the benchmark's clients): {peak:N0} MB (target < 500); "
+                + $"by the end of the import {importPeak:N0} MB, of the transfer {transferPeak:N0} MB, from {memory.StartMb:N0} MB before the import");
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 benchmark = "intercepts",
@@ -304,6 +307,9 @@ internal static class InterceptBenchmark
         });
 
         public double PeakMb => Interlocked.Read(ref peak) / 1e6;
+
+        /// <summary>The resident set when sampling began.</summary>
+        public double StartMb { get; } = Process.GetCurrentProcess().WorkingSet64 / 1e6;
 
         public void Dispose()
         {

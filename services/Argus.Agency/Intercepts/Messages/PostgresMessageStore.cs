@@ -86,12 +86,13 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
     public override async Task<long> BuildIndexesAsync(long key, CancellationToken cancellationToken)
     {
         var table = Partition(key);
-        // Sorting for an index build is the load's largest cost; give it memory for this session.
-        await ExecuteAsync("SET maintenance_work_mem = '512MB'", [], cancellationToken);
         long removed = 0;
         try
         {
-            await ExecuteAsync($"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)", [], cancellationToken);
+            await BuildConcurrentlyAsync(cancellationToken,
+                $"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)",
+                $"CREATE INDEX IF NOT EXISTS ix_{table}_sender ON {table} (sender, sent_time, sequence)",
+                $"CREATE INDEX IF NOT EXISTS ix_{table}_recipient ON {table} (recipient, sent_time, sequence)");
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -100,19 +101,35 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
                 DELETE FROM {table} m USING (SELECT source_id, MIN(sequence) AS kept FROM {table} GROUP BY source_id HAVING COUNT(*) > 1) d
                 WHERE m.source_id = d.source_id AND m.sequence <> d.kept
                 """, [], cancellationToken);
-            await ExecuteAsync($"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)", [], cancellationToken);
+            await BuildConcurrentlyAsync(cancellationToken, $"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)");
         }
 
-        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_sender ON {table} (sender, sent_time, sequence)", [], cancellationToken);
-        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_recipient ON {table} (recipient, sent_time, sequence)", [], cancellationToken);
         // Rows are appended in sequence order (and a server copy mostly in time order), so block
         // ranges summarise both well: BRIN indexes, built in one pass and a few pages large, where
-        // b-trees would cost as much again as the two above.
+        // b-trees would cost as much again as the ones above.
         await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_sequence ON {table} USING brin (sequence)", [], cancellationToken);
         await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_time ON {table} USING brin (sent_time)", [], cancellationToken);
         await ExecuteAsync($"ANALYZE {table}", [], cancellationToken);
-        await ExecuteAsync("RESET maintenance_work_mem", [], cancellationToken);
         return removed;
+    }
+
+    /// <summary>
+    /// Each statement on a connection of its own, at once: index builds share the table (a SHARE
+    /// lock each) and each is one sort, so together they use the cores a single build leaves idle.
+    /// Sorting is the load's largest cost; each gets memory for it.
+    /// </summary>
+    private async Task BuildConcurrentlyAsync(CancellationToken cancellationToken, params string[] statements)
+    {
+        var connectionString = Db.Database.GetConnectionString();
+        await Task.WhenAll(statements.Select(async statement =>
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var memory = new NpgsqlCommand("SET maintenance_work_mem = '256MB'", connection);
+            await memory.ExecuteNonQueryAsync(cancellationToken);
+            await using var build = new NpgsqlCommand(statement, connection) { CommandTimeout = 0 };
+            await build.ExecuteNonQueryAsync(cancellationToken);
+        }));
     }
 
     public override bool FullTextKeptAsRowsArrive => false;
