@@ -44,6 +44,10 @@ internal sealed class InterceptGrpcService(AgencyDbContext db, DatasetContentsBo
 
         var tracked = await db.Set<InterceptImport>().FirstAsync(i => i.Key == found.Key, context.CancellationToken);
         var contents = await db.Set<DatasetContents>().FirstAsync(c => c.Key == tracked.DatasetKey, context.CancellationToken);
+        if (tracked.State == ImportState.Running && !MessageImport.Abandoned(contents, TimeProvider.System))
+        {
+            throw new PreconditionFailedException($"{Input.Shorten(request.Name)} is running; roll it back once it is interrupted.");
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
         var removed = await MessageStore.For(db).DeleteImportAsync(contents.Key, tracked.Key, context.CancellationToken);
         contents.MessageCount -= removed;
@@ -51,8 +55,16 @@ internal sealed class InterceptGrpcService(AgencyDbContext db, DatasetContentsBo
         contents.Version++;
         tracked.State = ImportState.RolledBack;
         tracked.EndTime = DateTimeOffset.UtcNow;
-        await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Erasure, tracked.Dataset,
-            $"import {tracked.Id} rolled back: {removed} messages removed"), context.CancellationToken);
+        try
+        {
+            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Erasure, tracked.Dataset,
+                $"import {tracked.Id} rolled back: {removed} messages removed"), context.CancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new PreconditionFailedException($"{Input.Shorten(request.Name)} committed meanwhile (it is still running); roll it back once it is interrupted.");
+        }
+
         await transaction.CommitAsync(context.CancellationToken);
         return new() { Import = InterceptMapping.ToProto(tracked) };
     }
@@ -99,7 +111,7 @@ internal sealed class InterceptGrpcService(AgencyDbContext db, DatasetContentsBo
         var until = Input.OptionalTime(request.EndTime, "end_time", errors);
         errors.Check(from is null || until is null || from < until, "end_time", "must be after start_time.");
         var text = request.Text.Trim();
-        errors.Check(text.Length <= 500, "text", "must be at most 500 characters.");
+        errors.Check(text.Length <= 500 && !MessageLineParser.HasNul(text), "text", "must be at most 500 characters, without NUL.");
         errors.Check(request.Order is Proto.SortOrder.Unspecified or Proto.SortOrder.NewestFirst or Proto.SortOrder.OldestFirst, "order", "has an unknown value.");
         errors.Check(request.PageSize is >= 0 and <= MaxPageSize, "page_size", $"must be between 1 and {MaxPageSize} (0 for {DefaultPageSize}).");
         errors.ThrowIfAny();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Argus.Agency.Intercepts.Messages;
 using Argus.Agency.Shared;
+using Argus.Hosting.Errors;
 using Proto = Argus.Intercepts.V1;
 
 namespace Argus.Agency.Intercepts;
@@ -39,22 +40,41 @@ internal static class InterceptMapping
         return message;
     }
 
-    /// <summary>A message as the owner streamed it, for this agency's copy (its own sequence is given when it is written).</summary>
-    public static MessageRow FromOwner(Proto.InterceptedMessage message) => new()
+    /// <summary>
+    /// A message as the owner streamed it, for this agency's copy (its own sequence is given when it
+    /// is written); null when it breaks the rules every import is held to — the owner is a partner,
+    /// and what it sends is input like any other.
+    /// </summary>
+    public static MessageRow? FromOwner(Proto.InterceptedMessage message)
     {
-        MessageId = message.MessageId,
-        SentTime = message.SentTime?.ToDateTimeOffset() ?? DateTimeOffset.UnixEpoch,
-        Sender = Handles.Normalize(message.Sender) ?? message.Sender,
-        Recipient = Handles.Normalize(message.Recipient) ?? message.Recipient,
-        SenderDevice = message.SenderDevice.Length > 0 ? message.SenderDevice : null,
-        RecipientDevice = message.RecipientDevice.Length > 0 ? message.RecipientDevice : null,
-        Decrypted = message.Decrypted,
-        Text = message.Text.Length > 0 ? message.Text : null,
-        Attachments = message.Attachments.Count == 0 ? null : JsonSerializer.Serialize(message.Attachments.Select(a => new Dictionary<string, object>
+        var errors = new FieldErrors();
+        var sent = Input.OptionalTime(message.SentTime, "sent_time", errors);
+        var sender = Handles.Normalize(message.Sender);
+        var recipient = Handles.Normalize(message.Recipient);
+        if (errors.Any || sent is null || sender is null || recipient is null || message.MessageId.Length is 0 or > MessageLineParser.MaxIdLength
+            || message.Text.Length > MessageLineParser.MaxTextLength || message.Attachments.Count > MessageLineParser.MaxAttachments
+            || MessageLineParser.HasNul(message.MessageId) || MessageLineParser.HasNul(message.Text) || MessageLineParser.HasNul(message.SenderDevice)
+            || MessageLineParser.HasNul(message.RecipientDevice) || message.Attachments.Any(a => MessageLineParser.HasNul(a.FileName + a.MediaType + a.Sha256)))
         {
-            ["file_name"] = a.FileName, ["media_type"] = a.MediaType, ["size_bytes"] = a.SizeBytes, ["sha256"] = a.Sha256,
-        })),
-    };
+            return null;
+        }
+
+        return new MessageRow
+        {
+            MessageId = message.MessageId,
+            SentTime = sent.Value,
+            Sender = sender,
+            Recipient = recipient,
+            SenderDevice = message.SenderDevice.Length > 0 ? message.SenderDevice : null,
+            RecipientDevice = message.RecipientDevice.Length > 0 ? message.RecipientDevice : null,
+            Decrypted = message.Decrypted,
+            Text = message.Text.Length > 0 ? message.Text : null,
+            Attachments = message.Attachments.Count == 0 ? null : JsonSerializer.Serialize(message.Attachments.Select(a => new Dictionary<string, object>
+            {
+                ["file_name"] = a.FileName, ["media_type"] = a.MediaType, ["size_bytes"] = a.SizeBytes, ["sha256"] = a.Sha256,
+            })),
+        };
+    }
 
     public static Proto.Import ToProto(InterceptImport import)
     {

@@ -58,32 +58,20 @@ public static class InterceptTransfer
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
+            // The first message names the import and carries no data: a refusal (no such dataset, an
+            // import already running) then comes before any chunk is on its way.
+            await WriteAsync(new ImportMessagesRequest { Dataset = dataset, Format = resume is null ? format : ImportFormat.Unspecified, Resume = resume ?? "", Offset = offset });
             long lines = 0;
-            var first = new ImportMessagesRequest { Dataset = dataset, Format = resume is null ? format : ImportFormat.Unspecified, Resume = resume ?? "", Offset = offset };
             while (true)
             {
                 var read = await content.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellationToken);
-                var request = first ?? new ImportMessagesRequest { Offset = offset };
-                first = null;
-                request.Data = UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(0, read));
-                request.Finish = read < ChunkSize;
+                var finish = read < ChunkSize;
                 // The message is serialized before WriteAsync returns, so the buffer can be refilled after it.
-                try
-                {
-                    await call.RequestStream.WriteAsync(request, cancellationToken);
-                }
-                catch (RpcException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // The service ended the call (a refusal) while chunks were still going out: its
-                    // answer says why, the failed write only that the call is over.
-                    await call.ResponseAsync;
-                    throw;
-                }
-
+                await WriteAsync(new ImportMessagesRequest { Offset = offset, Data = UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(0, read)), Finish = finish });
                 offset += read;
                 lines += buffer.AsSpan(0, read).Count((byte)'\n');
                 progress?.Report((offset, lines));
-                if (request.Finish)
+                if (finish)
                 {
                     break;
                 }
@@ -95,6 +83,21 @@ public static class InterceptTransfer
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        async Task WriteAsync(ImportMessagesRequest request)
+        {
+            try
+            {
+                await call.RequestStream.WriteAsync(request, cancellationToken);
+            }
+            catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The service ended the call (a refusal) while chunks were still going out: its
+                // answer says why, the failed write only that the call is over.
+                await call.ResponseAsync;
+                throw;
+            }
         }
     }
 

@@ -44,17 +44,11 @@ internal static class InterceptFiles
     public static async Task<Grpc.Core.RpcException> CutAsync(AgencyClient owner, string dataset, byte[] content, int bytes)
     {
         using var call = owner.Intercepts.ImportMessages();
+        await call.RequestStream.WriteAsync(new ImportMessagesRequest { Dataset = dataset, Format = ImportFormat.Ndjson });
         for (var offset = 0; offset < bytes; offset += InterceptTransfer.ChunkSize)
         {
             var length = Math.Min(InterceptTransfer.ChunkSize, bytes - offset);
-            var request = new ImportMessagesRequest { Offset = offset, Data = ByteString.CopyFrom(content, offset, length) };
-            if (offset == 0)
-            {
-                request.Dataset = dataset;
-                request.Format = ImportFormat.Ndjson;
-            }
-
-            await call.RequestStream.WriteAsync(request);
+            await call.RequestStream.WriteAsync(new ImportMessagesRequest { Offset = offset, Data = ByteString.CopyFrom(content, offset, length) });
         }
 
         await call.RequestStream.CompleteAsync();

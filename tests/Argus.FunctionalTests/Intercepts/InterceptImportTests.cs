@@ -38,6 +38,7 @@ public abstract class InterceptImportTests(AgencyFixture agencies)
             Array.Empty<byte>(),                                                                                   // 7: blank, not a row
             Encoding.UTF8.GetBytes("[1,2,3]"),                                                                     // 8: not an object
             Encoding.UTF8.GetBytes(InterceptFiles.Line(new string('x', 300), "2021-02-01T10:00:00Z", "AAA111", "BBB222")), // 9: id too long
+            Encoding.UTF8.GetBytes(InterceptFiles.Line("m-10", "2021-02-01T10:00:00Z", "AAA111", "BBB222", "nul \\u0000 here")),     // 10: NUL, which PostgreSQL text cannot hold
         };
         var content = lines.SelectMany(l => l.Append((byte)'\n')).ToArray();
 
@@ -45,11 +46,12 @@ public abstract class InterceptImportTests(AgencyFixture agencies)
 
         Assert.Equal(ImportState.Complete, import.State);
         Assert.Equal(2, import.Imported);
-        Assert.Equal(6, import.Rejected);
+        Assert.Equal(7, import.Rejected);
         Assert.Equal(0, import.Duplicates);
-        Assert.Equal(9, import.CommittedLines);
+        Assert.Equal(10, import.CommittedLines);
         Assert.Equal(content.Length, import.CommittedBytes);
-        Assert.Equal([2L, 3, 4, 5, 8, 9], import.Rejections.Select(r => r.Line));
+        Assert.Equal([2L, 3, 4, 5, 8, 9, 10], import.Rejections.Select(r => r.Line));
+        Assert.Contains("NUL", import.Rejections[6].Reason, StringComparison.Ordinal);
         Assert.Contains("sent_time", import.Rejections[1].Reason, StringComparison.Ordinal);
         Assert.Contains("sender", import.Rejections[2].Reason, StringComparison.Ordinal);
         Assert.Equal("not valid UTF-8", import.Rejections[3].Reason);
@@ -58,7 +60,7 @@ public abstract class InterceptImportTests(AgencyFixture agencies)
         var entries = await LogAsync(dataset);
         // The record's creation is one collection entry; the import is one more, with its counts — not one per message.
         var collection = Assert.Single(entries, e => e.Action == ProcessingAction.Collection && e.Details.StartsWith("import ", StringComparison.Ordinal));
-        Assert.Contains("2 messages imported, 6 rejected, 0 duplicates", collection.Details, StringComparison.Ordinal);
+        Assert.Contains("2 messages imported, 7 rejected, 0 duplicates", collection.Details, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,6 +122,23 @@ public abstract class InterceptImportTests(AgencyFixture agencies)
         Assert.Equal(content.Length, resumed.CommittedBytes);
         Assert.True((await Nl.Intercepts.GetDatasetContentsAsync(new() { Dataset = dataset })).Complete);
         Assert.Equal(50_000, await RowsAsync(dataset));
+    }
+
+    [Fact]
+    public async Task A_file_of_malformed_lines_only_commits_its_progress_every_batch_keeping_the_first_hundred_reasons()
+    {
+        var dataset = await InterceptFiles.DatasetAsync(Nl);
+        var content = InterceptFiles.Ndjson([.. Enumerable.Range(1, 30_000).Select(i => $"{{\"message_id\":\"bad-{i}\"}}")]);
+
+        // Cut after 25,000 of the 30,000 lines: the first 20,000 rejections were one batch, committed.
+        await InterceptFiles.CutAsync(Nl, dataset, content, content.Length * 25 / 30);
+        var interrupted = (await Nl.Intercepts.GetDatasetContentsAsync(new() { Dataset = dataset })).Imports.Single();
+        Assert.Equal((20_000L, 20_000L, 0L), (interrupted.CommittedLines, interrupted.Rejected, interrupted.Imported));
+
+        var resumed = await InterceptFiles.ImportAsync(Nl, dataset, content, resume: interrupted.Name);
+        Assert.Equal((30_000L, 0L), (resumed.Rejected, resumed.Imported));
+        Assert.Equal(100, resumed.Rejections.Count);
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), resumed.Rejections.Select(r => r.Line));
     }
 
     [Fact]

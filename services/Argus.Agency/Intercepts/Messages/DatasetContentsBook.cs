@@ -75,7 +75,10 @@ public sealed class DatasetContentsBook(AgencyDbContext db, IJurisdiction jurisd
         return contents;
     }
 
-    /// <summary>This agency's datasets with a message the handle sent or received (hit/no-hit answers from the indexes).</summary>
+    /// <summary>
+    /// This agency's datasets with a message the handle sent or received (hit/no-hit answers from
+    /// the indexes: a dataset whose first load is still running has none yet and is not searched).
+    /// </summary>
     public async Task<IReadOnlyList<string>> OwnDatasetsWithHandleAsync(string handle, CancellationToken cancellationToken)
     {
         if (Handles.Normalize(handle) is not { } normalized)
@@ -85,7 +88,7 @@ public sealed class DatasetContentsBook(AgencyDbContext db, IJurisdiction jurisd
 
         var store = MessageStore.For(db);
         var found = new List<string>();
-        foreach (var contents in await db.Set<DatasetContents>().AsNoTracking().Where(c => c.Owner == jurisdiction.Agency && c.MessageCount > 0).ToListAsync(cancellationToken))
+        foreach (var contents in await db.Set<DatasetContents>().AsNoTracking().Where(c => c.Owner == jurisdiction.Agency && c.MessageCount > 0 && c.Indexed).ToListAsync(cancellationToken))
         {
             if (await store.HasHandleAsync(contents.Key, normalized, cancellationToken))
             {

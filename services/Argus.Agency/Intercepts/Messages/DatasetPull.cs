@@ -55,6 +55,11 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
             throw new ResourceNotFoundException(request.Dataset);
         }
 
+        if (contents is { ActiveImport: not null } or { Indexed: false, MessageCount: > 0 })
+        {
+            throw new PreconditionFailedException($"{Input.Shorten(record.Name)} is being imported; pull it once the import is complete.");
+        }
+
         var subset = record.SharedSubset;
         var store = MessageStore.For(db);
         var (offered, last) = contents is null ? (0L, 0L) : await store.CountAfterAsync(contents.Key, request.AfterSequence, subset, cancellationToken);
@@ -64,6 +69,7 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
         var shownSubset = InterceptDatasetMapping.ToProto(subset);
         var batch = new Proto.StreamSharedMessagesResponse { Offered = offered, SharedSubset = shownSubset, Cursor = request.AfterSequence };
         var batchBytes = 0;
+        var batches = 0;
         if (contents is not null && offered > 0)
         {
             await foreach (var row in store.ReadRangeAsync(contents.Key, request.AfterSequence, last, subset, cancellationToken))
@@ -75,6 +81,11 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
                 if (batch.Messages.Count == batchSize || batchBytes >= MaxBatchBytes)
                 {
                     batchBytes = 0;
+                    if (++batches % 50 == 0 && (await shares.SharedUnderAsync(partner, [record.Name, record.OperationName], cancellationToken)).Count == 0)
+                    {
+                        throw new ResourceNotFoundException(record.Name); // the share was revoked mid-stream
+                    }
+
                     await responses.WriteAsync(batch, cancellationToken);
                     batch = new Proto.StreamSharedMessagesResponse { Offered = offered, SharedSubset = shownSubset, Cursor = row.Sequence };
                 }
@@ -100,17 +111,73 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
         var call = new CallOptions(Justification.Of(justification), cancellationToken: cancellationToken);
         var start = contents.PullCursor;
         var started = clock.GetTimestamp();
+        await MessageStore.For(db).CreateAsync(contents.Key, cancellationToken);
+        var pass = new Pass(progress);
+        try
+        {
+            // One pull at a time per copy: a second one conflicts here or at its next commit.
+            contents.Version++;
+            await db.SaveChangesAsync(cancellationToken);
+            await PassAsync(contents, owner, dataset, call, pass, cancellationToken);
+            if (pass.SubsetChanged && start > 0)
+            {
+                // The owner changed the shared part: what it now includes before the cursor comes too
+                // (what the copy holds already is skipped by its message ids).
+                contents.PullCursor = 0;
+                pass.SubsetChanged = false;
+                await PassAsync(contents, owner, dataset, call, pass, cancellationToken);
+            }
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new PreconditionFailedException($"Another pull of {Input.Shorten(dataset)}, or a change of its shared part, ran at the same time; pull again.");
+        }
+
+        if (!contents.Indexed)
+        {
+            var loaded = clock.GetElapsedTime(started);
+            var store = MessageStore.For(db);
+            contents.MessageCount -= await store.BuildIndexesAsync(contents.Key, cancellationToken);
+            contents.Indexed = true;
+            contents.FullTextIndexed = store.FullTextKeptAsRowsArrive;
+            var indexing = clock.GetElapsedTime(started) - loaded;
+            LogLoaded(logger, dataset, pass.Received, loaded.TotalSeconds, indexing.TotalSeconds);
+        }
+
+        await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Collection, dataset,
+            $"copy of {pass.Received} messages received from {copy.Owner.Code()} (of {pass.Offered} offered), owner's sequences {start + 1}–{contents.PullCursor}"), cancellationToken);
+        if (!contents.FullTextIndexed)
+        {
+            fullText.Request(contents.Key);
+        }
+
+        await progress.WriteAsync(new() { Received = pass.Received, Offered = pass.Offered, Done = true }, cancellationToken);
+    }
+
+    /// <summary>What a pull has done so far, shared by its reading and its writing loop.</summary>
+    private sealed class Pass(IServerStreamWriter<Proto.PullDatasetResponse> progress)
+    {
+        public IServerStreamWriter<Proto.PullDatasetResponse> Progress => progress;
+
+        public long Received;
+
+        public long Offered;
+
+        public bool SubsetChanged;
+    }
+
+    /// <summary>One stream from the owner, after the copy's cursor, read on this loop and committed on a second.</summary>
+    private async Task PassAsync(DatasetContents contents, AgencyClient owner, string dataset, CallOptions call, Pass pass, CancellationToken cancellationToken)
+    {
         var groups = Channel.CreateBounded<Group>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        long received = 0;
-        long offered = 0;
         var writer = Task.Run(async () =>
         {
             try
             {
                 await foreach (var group in groups.Reader.ReadAllAsync(cancellationToken))
                 {
-                    received += await CommitAsync(contents, group, cancellationToken);
-                    await progress.WriteAsync(new() { Received = received, Offered = Volatile.Read(ref offered) }, cancellationToken);
+                    pass.Received += await CommitAsync(contents, group, pass, cancellationToken);
+                    await pass.Progress.WriteAsync(new() { Received = pass.Received, Offered = Volatile.Read(ref pass.Offered) }, cancellationToken);
                 }
             }
             catch (Exception e)
@@ -127,8 +194,13 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
             Proto.StreamSharedMessagesResponse? last = null;
             await foreach (var batch in stream.ResponseStream.ReadAllAsync(cancellationToken))
             {
-                Volatile.Write(ref offered, batch.Offered);
-                rows.AddRange(batch.Messages.Select(InterceptMapping.FromOwner));
+                Volatile.Write(ref pass.Offered, batch.Offered);
+                foreach (var message in batch.Messages)
+                {
+                    rows.Add(InterceptMapping.FromOwner(message) ?? throw new PreconditionFailedException(
+                        $"The owner sent message {Input.Shorten(message.MessageId)} in a form this copy cannot hold (no valid time, handles or text); the pull stops before it."));
+                }
+
                 last = batch;
                 if (rows.Count >= limits.BatchRows)
                 {
@@ -167,48 +239,45 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
 
         groups.Writer.TryComplete();
         await writer;
-        if (!contents.Indexed)
-        {
-            var loaded = clock.GetElapsedTime(started);
-            var store = MessageStore.For(db);
-            contents.MessageCount -= await store.BuildIndexesAsync(contents.Key, cancellationToken);
-            contents.Indexed = true;
-            contents.FullTextIndexed = store.FullTextKeptAsRowsArrive;
-            var indexing = clock.GetElapsedTime(started) - loaded;
-            LogLoaded(logger, dataset, received, loaded.TotalSeconds, indexing.TotalSeconds);
-        }
-
-        await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Collection, dataset,
-            $"copy of {received} messages received from {copy.Owner.Code()} (of {offered} offered), owner's sequences {start + 1}–{contents.PullCursor}"), cancellationToken);
-        if (!contents.FullTextIndexed)
-        {
-            fullText.Request(contents.Key);
-        }
-
-        await progress.WriteAsync(new() { Received = received, Offered = offered, Done = true }, cancellationToken);
     }
 
     /// <summary>Rows of the owner's batches, the cursor after the last of them, and the subset the owner applied.</summary>
     private sealed record Group(List<MessageRow> Rows, long Cursor, Proto.MessageSubset? Subset);
 
-    /// <summary>One group and the copy's cursor, in one transaction; how many rows it held.</summary>
-    private async Task<int> CommitAsync(DatasetContents contents, Group group, CancellationToken cancellationToken)
+    /// <summary>
+    /// One group and the copy's cursor, in one transaction; how many rows it held. A group the owner
+    /// sent under another subset than the copy's first removes what lies outside the new one.
+    /// </summary>
+    private async Task<int> CommitAsync(DatasetContents contents, Group group, Pass pass, CancellationToken cancellationToken)
     {
+        var errors = new FieldErrors();
+        var subset = InterceptDatasetMapping.ToDomain(group.Subset, "shared_subset", errors);
+        if (errors.Any)
+        {
+            throw new PreconditionFailedException("The owner sent a shared subset this copy cannot apply; the pull stops.");
+        }
+
         foreach (var row in group.Rows)
         {
             row.Sequence = contents.NextSequence++;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var written = group.Rows.Count == 0 ? 0 : await MessageStore.For(db).WriteAsync(contents.Key, importKey: 0, group.Rows, contents.Indexed, cancellationToken);
-        var errors = new FieldErrors();
-        var subset = InterceptDatasetMapping.ToDomain(group.Subset, "shared_subset", errors);
-        contents.SharedHandles = [.. subset.Handles];
-        contents.SharedFrom = subset.From;
-        contents.SharedUntil = subset.Until;
+        var store = MessageStore.For(db);
+        if (!DatasetContentsBook.Same(subset, contents.SharedSubset))
+        {
+            contents.MessageCount -= await store.DeleteOutsideAsync(contents.Key, subset, cancellationToken);
+            contents.SharedHandles = [.. subset.Handles];
+            contents.SharedFrom = subset.From;
+            contents.SharedUntil = subset.Until;
+            pass.SubsetChanged = true;
+        }
+
+        var written = group.Rows.Count == 0 ? 0 : await store.WriteAsync(contents.Key, importKey: 0, group.Rows, contents.Indexed, cancellationToken);
         contents.MessageCount += written;
         contents.PullCursor = group.Cursor;
         contents.UpdateTime = clock.GetUtcNow();
+        contents.Version++;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return group.Rows.Count;

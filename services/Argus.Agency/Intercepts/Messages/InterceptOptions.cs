@@ -11,6 +11,9 @@ public sealed class InterceptOptions
     /// <summary>A longer line is rejected (and skipped to its end) without being held whole.</summary>
     public int MaxLineBytes { get; set; } = 256 * 1024;
 
+    /// <summary>A running import or pull that has not committed for this long has lost its stream.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
+
     /// <summary>One import's file: larger is refused (ResourceExhausted).</summary>
     public long MaxImportBytes { get; set; } = 64L << 30;
 }

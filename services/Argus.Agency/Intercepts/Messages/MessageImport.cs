@@ -42,7 +42,8 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
 
         var first = requests.Current;
         var (_, contents) = await book.OwnAsync(first.Dataset, "dataset", create: true, cancellationToken);
-        var import = first.Resume.Length > 0 ? await ResumeAsync(first, contents!, cancellationToken) : await StartAsync(first, contents!, cancellationToken);
+        await MessageStore.For(db).CreateAsync(contents!.Key, cancellationToken); // made with the contents; again, in case that was cut short
+        var import = first.Resume.Length > 0 ? await ResumeAsync(first, contents, cancellationToken) : await StartAsync(first, contents, cancellationToken);
         var run = new Run(this, import, contents!, cancellationToken);
         try
         {
@@ -66,6 +67,11 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
                     throw FieldErrors.Invalid("dataset", "is given in the first message only.");
                 }
             }
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another writer (a resume, another instance) took the dataset: the import is its now.
+            throw new PreconditionFailedException($"{import.Name} was taken over by another stream (a resume); this one stops.");
         }
         catch when (import.State == ImportState.Running)
         {
@@ -111,6 +117,11 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
             throw new PreconditionFailedException($"{import.Name} is {import.State.ToString().ToLowerInvariant()}: only an interrupted import resumes.");
         }
 
+        if (import.State == ImportState.Running && !Abandoned(contents, clock))
+        {
+            throw new PreconditionFailedException($"{import.Name} is running (it committed {(clock.GetUtcNow() - contents.UpdateTime).TotalSeconds:N0} s ago); resume it once it is interrupted.");
+        }
+
         if (first.Offset != import.CommittedBytes)
         {
             throw new PreconditionFailedException($"{import.Name} resumes at byte {import.CommittedBytes} (committed_bytes), not {first.Offset}.");
@@ -122,9 +133,17 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         }
 
         import.State = ImportState.Running;
-        await db.SaveChangesAsync(cancellationToken);
+        import.EndTime = null;
+        await ClaimAsync(contents, cancellationToken);
         return import;
     }
+
+    /// <summary>
+    /// A "running" import that has not committed for <see cref="InterceptOptions.AbandonedAfter"/>
+    /// lost its stream without a word (the service stopped): it may be resumed or rolled back.
+    /// </summary>
+    internal static bool Abandoned(DatasetContents contents, TimeProvider clock) =>
+        clock.GetUtcNow() - contents.UpdateTime > InterceptOptions.AbandonedAfter;
 
     /// <summary>Takes the dataset for this import, unless another import took it first (another instance, another request).</summary>
     private async Task ClaimAsync(DatasetContents contents, CancellationToken cancellationToken)
@@ -137,13 +156,14 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            await db.Set<InterceptImport>().Where(i => i.Key == contents.ActiveImport).ExecuteDeleteAsync(CancellationToken.None);
-            throw new PreconditionFailedException("Another import started into this dataset at the same moment; try again when it has ended.");
+            await db.Set<InterceptImport>().Where(i => i.Key == contents.ActiveImport && i.State == ImportState.Running && i.CommittedBytes == 0)
+                .ExecuteDeleteAsync(CancellationToken.None);
+            throw new PreconditionFailedException("Another import (or a resume of this one) took this dataset at the same moment; try again when it has ended.");
         }
     }
 
     /// <summary>A batch cut from the file: its rows, its rejections, and where in the file it ends (in whole lines).</summary>
-    private sealed record Batch(List<MessageRow> Rows, List<(long Line, string Reason)> Rejected, long Bytes, long LastLine);
+    private sealed record Batch(List<MessageRow> Rows, int Rejected, List<(long Line, string Reason)> Reasons, long Bytes, long LastLine);
 
     /// <summary>
     /// One running import, on two loops: the request's loop cuts lines and parses them into batches;
@@ -157,6 +177,7 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         private List<MessageRow> batch = new(owner.limits.BatchRows);
         private readonly ArrayBufferWriter<byte> partial = new();
         private List<(long Line, string Reason)> rejectedInBatch = [];
+        private int rejectedCount;
         private Task? writer;
         private MessageLineParser? parser = import.Format == ImportFormat.Ndjson ? MessageLineParser.Ndjson() : import.CsvHeader is { } header ? MessageLineParser.Csv(header).Parser : null;
         private bool skippingLongLine;
@@ -268,6 +289,11 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
 
                 owner.db.ChangeTracker.Clear();
                 var stored = await owner.db.Set<InterceptImport>().FirstAsync(i => i.Key == import.Key, CancellationToken.None);
+                if (stored.State != ImportState.Running)
+                {
+                    return; // rolled back meanwhile
+                }
+
                 stored.State = ImportState.Interrupted;
                 if (stored.CommittedBytes == 0)
                 {
@@ -312,7 +338,8 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
             }
 
             partial.Clear();
-            if (batch.Count >= owner.limits.BatchRows)
+            // Rejected lines count too: a file of nothing but bad lines still commits its progress, in bounded memory.
+            if (batch.Count + rejectedCount >= owner.limits.BatchRows)
             {
                 await EnqueueAsync();
             }
@@ -324,7 +351,7 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
             writer ??= Task.Run(WriteLoopAsync, CancellationToken.None);
             try
             {
-                await toWrite.Writer.WriteAsync(new Batch(batch, rejectedInBatch, batchBytes, line), cancellationToken);
+                await toWrite.Writer.WriteAsync(new Batch(batch, rejectedCount, rejectedInBatch, batchBytes, line), cancellationToken);
             }
             catch (ChannelClosedException)
             {
@@ -334,6 +361,7 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
 
             batch = new List<MessageRow>(owner.limits.BatchRows);
             rejectedInBatch = [];
+            rejectedCount = 0;
             batchBytes = 0;
         }
 
@@ -390,7 +418,14 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
             }
         }
 
-        private void Reject(string reason) => rejectedInBatch.Add((line, reason));
+        private void Reject(string reason)
+        {
+            rejectedCount++;
+            if (rejectedInBatch.Count < MaxKeptRejections)
+            {
+                rejectedInBatch.Add((line, reason));
+            }
+        }
 
         /// <summary>The batch's rows and the import's progress, in one transaction (on the writer loop).</summary>
         private async Task CommitAsync(Batch next)
@@ -405,17 +440,20 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
             var written = next.Rows.Count == 0 ? 0 : await MessageStore.For(db).WriteAsync(contents.Key, import.Key, next.Rows, contents.Indexed, cancellationToken);
             import.Imported += written;
             import.Duplicates += next.Rows.Count - written;
-            import.Rejected += next.Rejected.Count;
+            import.Rejected += next.Rejected;
             import.CommittedBytes += next.Bytes;
             import.CommittedLines = next.LastLine;
             var kept = import.Rejections.Length == 0 ? 0 : import.Rejections.Count(c => c == '\n');
-            foreach (var (number, reason) in next.Rejected.Take(Math.Max(0, MaxKeptRejections - kept)))
+            foreach (var (number, reason) in next.Reasons.Take(Math.Max(0, MaxKeptRejections - kept)))
             {
                 import.Rejections += $"{number}\t{reason}\n";
             }
 
             contents.MessageCount += written;
             contents.UpdateTime = owner.clock.GetUtcNow();
+            // Each commit moves the dataset's version: a second writer (a resume of a live import,
+            // another instance) conflicts at its next commit instead of interleaving sequences.
+            contents.Version++;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

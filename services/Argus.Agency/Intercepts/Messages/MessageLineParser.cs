@@ -214,6 +214,10 @@ public sealed class MessageLineParser
         {
             reason = $"text is longer than {MaxTextLength} characters";
         }
+        else if (HasNul(text) || HasNul(attachments))
+        {
+            reason = "text or attachments contain a NUL character (U+0000), which no text column holds";
+        }
         else if (attachments is not null && AttachmentsProblem(attachments) is { } problem)
         {
             reason = problem;
@@ -249,6 +253,9 @@ public sealed class MessageLineParser
         time = new DateTimeOffset(value.UtcTicks - value.UtcTicks % TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
         return time >= Earliest && time < Latest;
     }
+
+    /// <summary>PostgreSQL's text cannot hold U+0000; SQLite's can, so the rule is checked here for both.</summary>
+    public static bool HasNul(string? value) => value is not null && value.Contains('\0', StringComparison.Ordinal);
 
     private static bool HasControl(string value)
     {

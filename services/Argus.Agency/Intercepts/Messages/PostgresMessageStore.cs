@@ -98,8 +98,8 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
         {
             // Rare (a file with a message twice, an import restarted from its start): keep each id's first row.
             removed = await ExecuteAsync($"""
-                DELETE FROM {table} m USING (SELECT source_id, MIN(sequence) AS kept FROM {table} GROUP BY source_id HAVING COUNT(*) > 1) d
-                WHERE m.source_id = d.source_id AND m.sequence <> d.kept
+                DELETE FROM {table} m USING {table} first
+                WHERE m.source_id = first.source_id AND (m.sequence, m.ctid) > (first.sequence, first.ctid)
                 """, [], cancellationToken);
             await BuildConcurrentlyAsync(cancellationToken, $"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)");
         }
