@@ -32,6 +32,9 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
     /// <summary>A batch ends at this size too (long texts): well under the 4 MiB a gRPC client takes by default.</summary>
     public const int MaxBatchBytes = 1 << 20;
 
+    /// <summary>How many sequences a stream reads between two checks that its share still stands.</summary>
+    public const long ShareCheckSpan = 20_000;
+
     /// <summary>The owner's side: the part of <paramref name="request"/>'s dataset shared with the calling partner.</summary>
     public async Task StreamSharedAsync(Proto.StreamSharedMessagesRequest request, IServerStreamWriter<Proto.StreamSharedMessagesResponse> responses, CancellationToken cancellationToken)
     {
@@ -69,25 +72,29 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
         var shownSubset = InterceptDatasetMapping.ToProto(subset);
         var batch = new Proto.StreamSharedMessagesResponse { Offered = offered, SharedSubset = shownSubset, Cursor = request.AfterSequence };
         var batchBytes = 0;
-        var batches = 0;
         if (contents is not null && offered > 0)
         {
-            await foreach (var row in store.ReadRangeAsync(contents.Key, request.AfterSequence, last, subset, cancellationToken))
+            for (var from = request.AfterSequence; from < last; from += ShareCheckSpan)
             {
-                var message = InterceptMapping.ToProto(row);
-                batch.Messages.Add(message);
-                batch.Cursor = row.Sequence;
-                batchBytes += message.CalculateSize();
-                if (batch.Messages.Count == batchSize || batchBytes >= MaxBatchBytes)
+                // A long stream checks between spans (no reader open on the connection then) that the
+                // share still stands: a revocation stops what is left of it.
+                if (from > request.AfterSequence && (await shares.SharedUnderAsync(partner, [record.Name, record.OperationName], cancellationToken)).Count == 0)
                 {
-                    batchBytes = 0;
-                    if (++batches % 50 == 0 && (await shares.SharedUnderAsync(partner, [record.Name, record.OperationName], cancellationToken)).Count == 0)
-                    {
-                        throw new ResourceNotFoundException(record.Name); // the share was revoked mid-stream
-                    }
+                    throw new ResourceNotFoundException(record.Name);
+                }
 
-                    await responses.WriteAsync(batch, cancellationToken);
-                    batch = new Proto.StreamSharedMessagesResponse { Offered = offered, SharedSubset = shownSubset, Cursor = row.Sequence };
+                await foreach (var row in store.ReadRangeAsync(contents.Key, from, Math.Min(last, from + ShareCheckSpan), subset, cancellationToken))
+                {
+                    var message = InterceptMapping.ToProto(row);
+                    batch.Messages.Add(message);
+                    batch.Cursor = row.Sequence;
+                    batchBytes += message.CalculateSize();
+                    if (batch.Messages.Count == batchSize || batchBytes >= MaxBatchBytes)
+                    {
+                        batchBytes = 0;
+                        await responses.WriteAsync(batch, cancellationToken);
+                        batch = new Proto.StreamSharedMessagesResponse { Offered = offered, SharedSubset = shownSubset, Cursor = row.Sequence };
+                    }
                 }
             }
         }
