@@ -19,7 +19,7 @@ namespace Argus.Agency.Intercepts;
 
 /// <summary>Import, search and transfer of the messages of intercept datasets.</summary>
 internal sealed class InterceptGrpcService(AgencyDbContext db, DatasetContentsBook book, MessageImport import, DatasetPull pull, RecordAccess access,
-    RequestProcessingLog log) : Proto.InterceptService.InterceptServiceBase
+    RequestProcessingLog log, TimeProvider clock) : Proto.InterceptService.InterceptServiceBase
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
@@ -44,7 +44,7 @@ internal sealed class InterceptGrpcService(AgencyDbContext db, DatasetContentsBo
 
         var tracked = await db.Set<InterceptImport>().FirstAsync(i => i.Key == found.Key, context.CancellationToken);
         var contents = await db.Set<DatasetContents>().FirstAsync(c => c.Key == tracked.DatasetKey, context.CancellationToken);
-        if (tracked.State == ImportState.Running && !MessageImport.Abandoned(contents, TimeProvider.System))
+        if (tracked.State == ImportState.Running && !MessageImport.Abandoned(contents, clock))
         {
             throw new PreconditionFailedException($"{Input.Shorten(request.Name)} is running; roll it back once it is interrupted.");
         }
@@ -54,7 +54,7 @@ internal sealed class InterceptGrpcService(AgencyDbContext db, DatasetContentsBo
         contents.ActiveImport = null;
         contents.Version++;
         tracked.State = ImportState.RolledBack;
-        tracked.EndTime = DateTimeOffset.UtcNow;
+        tracked.EndTime = clock.GetUtcNow();
         try
         {
             await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Erasure, tracked.Dataset,

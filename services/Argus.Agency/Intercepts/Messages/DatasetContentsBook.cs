@@ -12,7 +12,7 @@ namespace Argus.Agency.Intercepts.Messages;
 /// partner's — and keeps that in step with the record: created with the first import or pull,
 /// gone when the dataset is erased or no longer shared, narrowed with the shared subset.
 /// </summary>
-public sealed class DatasetContentsBook(AgencyDbContext db, IJurisdiction jurisdiction)
+public sealed class DatasetContentsBook(AgencyDbContext db, IJurisdiction jurisdiction, TimeProvider clock)
 {
     private static readonly InterceptDatasetKind Kind = InterceptDatasetKind.Instance;
 
@@ -58,7 +58,7 @@ public sealed class DatasetContentsBook(AgencyDbContext db, IJurisdiction jurisd
 
     private async Task<DatasetContents> CreateAsync(AgencyCode owner, string name, bool foreign, CancellationToken cancellationToken)
     {
-        var contents = new DatasetContents { Owner = owner, Dataset = name, Foreign = foreign, UpdateTime = DateTimeOffset.UtcNow, Version = 1 };
+        var contents = new DatasetContents { Owner = owner, Dataset = name, Foreign = foreign, UpdateTime = clock.GetUtcNow(), Version = 1 };
         db.Set<DatasetContents>().Add(contents);
         try
         {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Argus.Agency.Callers;
 using Argus.Agency.Partners;
 using Argus.Agency.Persistence;
@@ -29,8 +28,17 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
     public const int DefaultBatchSize = 2000;
     public const int MaxBatchSize = 5000;
 
-    /// <summary>A batch ends at this size too (long texts): well under the 4 MiB a gRPC client takes by default.</summary>
+    /// <summary>A batch ends at this size too (long texts, counted in chars): under the 4 MiB a gRPC client takes by default.</summary>
     public const int MaxBatchBytes = 1 << 20;
+
+    /// <summary>
+    /// A message's size on the wire, from its strings' lengths (a UTF-16 char is at most three UTF-8
+    /// bytes, so a 1 MiB batch by this count stays under a client's 4 MiB); cheaper than asking
+    /// protobuf, which computes the size again when it writes.
+    /// </summary>
+    private static int Estimate(MessageRow row) =>
+        64 + row.MessageId.Length + row.Sender.Length + row.Recipient.Length + (row.SenderDevice?.Length ?? 0) + (row.RecipientDevice?.Length ?? 0)
+        + (row.Text?.Length ?? 0) + (row.Attachments?.Length ?? 0);
 
     /// <summary>How many sequences a stream reads between two checks that its share still stands.</summary>
     public const long ShareCheckSpan = 20_000;
@@ -88,7 +96,7 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
                     var message = InterceptMapping.ToProto(row);
                     batch.Messages.Add(message);
                     batch.Cursor = row.Sequence;
-                    batchBytes += message.CalculateSize();
+                    batchBytes += Estimate(row);
                     if (batch.Messages.Count == batchSize || batchBytes >= MaxBatchBytes)
                     {
                         batchBytes = 0;
@@ -176,24 +184,11 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
     /// <summary>One stream from the owner, after the copy's cursor, read on this loop and committed on a second.</summary>
     private async Task PassAsync(DatasetContents contents, AgencyClient owner, string dataset, CallOptions call, Pass pass, CancellationToken cancellationToken)
     {
-        var groups = Channel.CreateBounded<Group>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var writer = Task.Run(async () =>
+        var writer = new BatchWriter<Group>(async group =>
         {
-            try
-            {
-                await foreach (var group in groups.Reader.ReadAllAsync(cancellationToken))
-                {
-                    pass.Received += await CommitAsync(contents, group, pass, cancellationToken);
-                    await pass.Progress.WriteAsync(new() { Received = pass.Received, Offered = Volatile.Read(ref pass.Offered) }, cancellationToken);
-                }
-            }
-            catch (Exception e)
-            {
-                groups.Writer.TryComplete(e);
-                throw;
-            }
-        }, CancellationToken.None);
-
+            pass.Received += await CommitAsync(contents, group, pass, cancellationToken);
+            await pass.Progress.WriteAsync(new() { Received = pass.Received, Offered = Volatile.Read(ref pass.Offered) }, cancellationToken);
+        }, cancellationToken);
         try
         {
             using var stream = owner.Intercepts.StreamSharedMessages(new() { Dataset = dataset, AfterSequence = contents.PullCursor }, call);
@@ -211,7 +206,7 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
                 last = batch;
                 if (rows.Count >= limits.BatchRows)
                 {
-                    await groups.Writer.WriteAsync(new Group(rows, batch.Cursor, batch.SharedSubset), cancellationToken);
+                    await writer.AddAsync(new Group(rows, batch.Cursor, batch.SharedSubset), cancellationToken);
                     rows = new List<MessageRow>(limits.BatchRows);
                 }
             }
@@ -219,33 +214,17 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
             if (last is not null)
             {
                 // The last group, possibly empty: it carries the cursor and the subset even when nothing is new.
-                await groups.Writer.WriteAsync(new Group(rows, last.Cursor, last.SharedSubset), cancellationToken);
+                await writer.AddAsync(new Group(rows, last.Cursor, last.SharedSubset), cancellationToken);
             }
         }
-        catch (Exception e)
+        catch (Exception)
         {
-            // What the writer has taken is committed before the request ends; then the reason is
-            // the writer's failure if it failed first, else the reader's (the owner's stream cut).
-            groups.Writer.TryComplete();
-            if (e is ChannelClosedException)
-            {
-                await writer;
-            }
-
-            try
-            {
-                await writer;
-            }
-            catch (Exception)
-            {
-                // the reader's failure is the one to report
-            }
-
+            // What the writer holds is committed before the request ends.
+            await writer.AbandonAsync();
             throw;
         }
 
-        groups.Writer.TryComplete();
-        await writer;
+        await writer.CompleteAsync();
     }
 
     /// <summary>Rows of the owner's batches, the cursor after the last of them, and the subset the owner applied.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Threading.Channels;
 using Argus.Agency.Callers;
 using Argus.Agency.Persistence;
 using Argus.Agency.ProcessingLog;
@@ -173,12 +172,11 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
     /// </summary>
     private sealed class Run(MessageImport owner, InterceptImport import, DatasetContents contents, CancellationToken cancellationToken)
     {
-        private readonly Channel<Batch> toWrite = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         private List<MessageRow> batch = new(owner.limits.BatchRows);
         private readonly ArrayBufferWriter<byte> partial = new();
         private List<(long Line, string Reason)> rejectedInBatch = [];
         private int rejectedCount;
-        private Task? writer;
+        private BatchWriter<Batch>? writer;
         private MessageLineParser? parser = import.Format == ImportFormat.Ndjson ? MessageLineParser.Ndjson() : import.CsvHeader is { } header ? MessageLineParser.Csv(header).Parser : null;
         private bool skippingLongLine;
         private long line = import.CommittedLines;
@@ -281,10 +279,9 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         {
             try
             {
-                toWrite.Writer.TryComplete();
                 if (writer is not null)
                 {
-                    await writer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                    await writer.AbandonAsync();
                 }
 
                 owner.db.ChangeTracker.Clear();
@@ -348,17 +345,8 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         /// <summary>Hands the batch to the writer (waiting while one already waits) and starts the next.</summary>
         private async Task EnqueueAsync()
         {
-            writer ??= Task.Run(WriteLoopAsync, CancellationToken.None);
-            try
-            {
-                await toWrite.Writer.WriteAsync(new Batch(batch, rejectedCount, rejectedInBatch, batchBytes, line), cancellationToken);
-            }
-            catch (ChannelClosedException)
-            {
-                await writer; // the writer failed: its exception is the reason
-                throw;
-            }
-
+            writer ??= new BatchWriter<Batch>(CommitAsync, cancellationToken);
+            await writer.AddAsync(new Batch(batch, rejectedCount, rejectedInBatch, batchBytes, line), cancellationToken);
             batch = new List<MessageRow>(owner.limits.BatchRows);
             rejectedInBatch = [];
             rejectedCount = 0;
@@ -368,26 +356,9 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         /// <summary>Waits until every batch handed over is committed.</summary>
         private async Task DrainAsync()
         {
-            toWrite.Writer.TryComplete();
             if (writer is not null)
             {
-                await writer;
-            }
-        }
-
-        private async Task WriteLoopAsync()
-        {
-            try
-            {
-                await foreach (var next in toWrite.Reader.ReadAllAsync(cancellationToken))
-                {
-                    await CommitAsync(next);
-                }
-            }
-            catch (Exception e)
-            {
-                toWrite.Writer.TryComplete(e);
-                throw;
+                await writer.CompleteAsync();
             }
         }
 
