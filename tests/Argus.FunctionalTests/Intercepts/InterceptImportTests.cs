@@ -215,6 +215,37 @@ public abstract class InterceptImportTests(AgencyFixture agencies)
     }
 
     [Fact]
+    public async Task The_full_text_index_is_there_once_the_dataset_says_so_and_text_searches_find_the_same_messages()
+    {
+        var dataset = await InterceptFiles.DatasetAsync(Nl);
+        await InterceptFiles.ImportAsync(Nl, dataset, InterceptFiles.Ndjson(
+            InterceptFiles.Line("t-1", "2021-02-01T08:00:00Z", "ghost7", "viper2", "de vracht komt met de bananen"),
+            InterceptFiles.Line("t-2", "2021-02-02T08:00:00Z", "viper2", "ghost7", "bananen zijn geel"),
+            InterceptFiles.Line("t-3", "2021-02-03T08:00:00Z", "ghost7", "viper2", "de vracht is binnen")));
+        var before = (await SearchAsync(new() { Dataset = dataset, Text = "vracht" })).Messages.Select(m => m.MessageId).ToList();
+
+        // PostgreSQL builds it in the background after the import; SQLite keeps it as rows arrive.
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (!(await Nl.Intercepts.GetDatasetContentsAsync(new() { Dataset = dataset })).FullTextIndexed)
+        {
+            Assert.True(DateTime.UtcNow < until, "the dataset never said its full-text index was built");
+            await Task.Delay(100);
+        }
+
+        if (agencies.Provider == Argus.Hosting.Persistence.DatabaseProvider.PostgreSql)
+        {
+            await using var scope = agencies.Netherlands.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
+            var key = await db.Set<Argus.Agency.Intercepts.Messages.DatasetContents>().Where(c => c.Dataset == dataset).Select(c => c.Key).SingleAsync();
+            var name = $"ix_intercepted_messages_{key}_text";
+            Assert.Equal(1, await db.Database.SqlQuery<int>($"SELECT COUNT(*)::int AS \"Value\" FROM pg_indexes WHERE indexname = {name}").SingleAsync());
+        }
+
+        Assert.Equal(["t-3", "t-1"], before);
+        Assert.Equal(before, (await SearchAsync(new() { Dataset = dataset, Text = "vracht" })).Messages.Select(m => m.MessageId));
+    }
+
+    [Fact]
     public async Task The_contact_graph_of_a_handle_counts_messages_each_way_with_first_and_last_times()
     {
         var dataset = await InterceptFiles.DatasetAsync(Nl);
