@@ -94,6 +94,19 @@ public sealed class AgencyProcess : IAsyncDisposable
         return running;
     }
 
+    /// <summary>
+    /// The most memory the process has had resident since it started, in MB: the kernel's own
+    /// high-water mark (VmHWM in /proc/PID/status), so no peak between two samples is missed.
+    /// </summary>
+    public double PeakResidentMb
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024 / 1e6;
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown, no flushing — as a crash or an OOM kill would.</summary>
     public async Task KillAsync()
     {
