@@ -54,7 +54,7 @@ internal static class InterceptMapping
         if (errors.Any || sent is null || sender is null || recipient is null || message.MessageId.Length is 0 or > MessageLineParser.MaxIdLength
             || message.Text.Length > MessageLineParser.MaxTextLength || message.Attachments.Count > MessageLineParser.MaxAttachments
             || MessageLineParser.HasNul(message.MessageId) || MessageLineParser.HasNul(message.Text) || MessageLineParser.HasNul(message.SenderDevice)
-            || MessageLineParser.HasNul(message.RecipientDevice) || message.Attachments.Any(a => MessageLineParser.HasNul(a.FileName + a.MediaType + a.Sha256)))
+            || MessageLineParser.HasNul(message.RecipientDevice) || HasNulInAttachments(message))
         {
             return null;
         }
@@ -74,6 +74,19 @@ internal static class InterceptMapping
                 ["file_name"] = a.FileName, ["media_type"] = a.MediaType, ["size_bytes"] = a.SizeBytes, ["sha256"] = a.Sha256,
             })),
         };
+    }
+
+    private static bool HasNulInAttachments(Proto.InterceptedMessage message)
+    {
+        foreach (var attachment in message.Attachments)
+        {
+            if (MessageLineParser.HasNul(attachment.FileName) || MessageLineParser.HasNul(attachment.MediaType) || MessageLineParser.HasNul(attachment.Sha256))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static Proto.Import ToProto(InterceptImport import)

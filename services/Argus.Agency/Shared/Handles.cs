@@ -25,6 +25,10 @@ public static class Handles
             }
         }
 
-        return trimmed.ToString().ToLowerInvariant();
+        // Millions of handles pass here in a bulk load, nearly all already in this form (a partner's
+        // copy always is): those come back as they are, without a new string.
+        Span<char> lowered = stackalloc char[trimmed.Length];
+        trimmed.ToLowerInvariant(lowered);
+        return trimmed.Length == handle!.Length && lowered.SequenceEqual(trimmed) ? handle : new string(lowered);
     }
 }

@@ -90,14 +90,20 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
         long removed = 0;
         try
         {
+            // Rows are appended in sequence order (and a server copy mostly in time order), so block
+            // ranges summarise both well: BRIN indexes, built in one pass and a few pages large, where
+            // b-trees would cost as much again as the handles' ones.
             await BuildConcurrentlyAsync(cancellationToken,
                 $"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)",
                 $"CREATE INDEX IF NOT EXISTS ix_{table}_sender ON {table} (sender, sent_time)",
-                $"CREATE INDEX IF NOT EXISTS ix_{table}_recipient ON {table} (recipient, sent_time)");
+                $"CREATE INDEX IF NOT EXISTS ix_{table}_recipient ON {table} (recipient, sent_time)",
+                $"CREATE INDEX IF NOT EXISTS ix_{table}_sequence ON {table} USING brin (sequence)",
+                $"CREATE INDEX IF NOT EXISTS ix_{table}_time ON {table} USING brin (sent_time)");
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // Rare (a file with a message twice, an import restarted from its start): keep each id's first row.
+            // Rare (a file with a message twice, an import restarted from its start): keep each id's
+            // first row. The other builds have finished (all are awaited), so only this one is left.
             removed = await ExecuteAsync($"""
                 DELETE FROM {table} m USING {table} first
                 WHERE m.source_id = first.source_id AND (m.sequence, m.ctid) > (first.sequence, first.ctid)
@@ -105,19 +111,16 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
             await BuildConcurrentlyAsync(cancellationToken, $"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)");
         }
 
-        // Rows are appended in sequence order (and a server copy mostly in time order), so block
-        // ranges summarise both well: BRIN indexes, built in one pass and a few pages large, where
-        // b-trees would cost as much again as the ones above.
-        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_sequence ON {table} USING brin (sequence)", [], cancellationToken);
-        await ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_time ON {table} USING brin (sent_time)", [], cancellationToken);
+        // After the builds: ANALYZE's lock waits for theirs.
         await ExecuteAsync($"ANALYZE {table}", [], cancellationToken);
         return removed;
     }
 
     /// <summary>
     /// Each statement on a connection of its own, at once: index builds share the table (a SHARE
-    /// lock each) and each is one sort, so together they use the cores a single build leaves idle.
-    /// Sorting is the load's largest cost; each gets memory for it.
+    /// lock each), and as many builds as there are indexes keep the cores busy without the worker
+    /// processes a parallel build adds (on two cores, three builds with two workers each ran slower
+    /// than three builds alone). Sorting is the load's largest cost; each gets memory for it.
     /// </summary>
     private async Task BuildConcurrentlyAsync(CancellationToken cancellationToken, params string[] statements)
     {
@@ -126,7 +129,7 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
-            await using var memory = new NpgsqlCommand("SET maintenance_work_mem = '256MB'", connection);
+            await using var memory = new NpgsqlCommand("SET maintenance_work_mem = '256MB'; SET max_parallel_maintenance_workers = 0", connection);
             await memory.ExecuteNonQueryAsync(cancellationToken);
             await using var build = new NpgsqlCommand(statement, connection) { CommandTimeout = 0 };
             await build.ExecuteNonQueryAsync(cancellationToken);
