@@ -262,7 +262,7 @@ internal static class InterceptBenchmark
     private static async Task Encoded(NpgsqlConnection connection, List<MessageRow> rows)
     {
         await using var copy = await connection.BeginRawBinaryCopyAsync("COPY raw_messages FROM STDIN (FORMAT BINARY)");
-        using var writer = new PostgresCopyWriter(copy);
+        using var writer = new PostgresCopyWriter(through: copy);
         long sequence = 0;
         foreach (var row in rows)
         {

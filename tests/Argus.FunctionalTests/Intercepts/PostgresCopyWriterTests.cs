@@ -7,14 +7,17 @@ namespace Argus.FunctionalTests.Intercepts;
 /// <summary>
 /// The store's own binary COPY encoder against a real PostgreSQL: what it writes is what the
 /// server reads back, field by field — nulls, multi-byte text, the longest text a message may
-/// have (longer than the encoder's buffer), times before and after PostgreSQL's epoch, extremes.
+/// have (longer than the encoder's buffer), times before and after PostgreSQL's epoch, extremes —
+/// both when it writes through to the COPY as its buffers fill and when it keeps them for later.
 /// </summary>
 public sealed class PostgresCopyWriterTests
 {
     private sealed record Row(long Number, string Text, string? Optional, DateTimeOffset Time, bool Flag);
 
-    [Fact]
-    public async Task What_the_encoder_writes_PostgreSQL_reads_back_unchanged()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task What_the_encoder_writes_PostgreSQL_reads_back_unchanged(bool keptUntilWritten)
     {
         var longest = string.Concat(Enumerable.Repeat("é€𝄞x", MessageLineParser.MaxTextLength / 5));
         Row[] rows =
@@ -35,7 +38,7 @@ public sealed class PostgresCopyWriterTests
         await using (var connection = await source.OpenConnectionAsync())
         await using (var copy = await connection.BeginRawBinaryCopyAsync("COPY copied FROM STDIN (FORMAT BINARY)"))
         {
-            using var writer = new PostgresCopyWriter(copy);
+            using var writer = keptUntilWritten ? new PostgresCopyWriter() : new PostgresCopyWriter(through: copy);
             foreach (var row in rows)
             {
                 writer.StartRow(5);
@@ -47,6 +50,10 @@ public sealed class PostgresCopyWriterTests
             }
 
             writer.Complete();
+            if (keptUntilWritten)
+            {
+                writer.WriteTo(copy);
+            }
         }
 
         var read = new List<Row>();

@@ -189,36 +189,46 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
             pass.Received += await CommitAsync(contents, group, pass, cancellationToken);
             await pass.Progress.WriteAsync(new() { Received = pass.Received, Offered = Volatile.Read(ref pass.Offered) }, cancellationToken);
         }, cancellationToken);
+        var store = MessageStore.For(db);
+        var rows = store.NewBatch(contents.Key, importKey: 0);
+        // Sequences are given here as rows arrive (the writer commits the groups in order).
+        var sequence = contents.NextSequence;
         try
         {
             using var stream = owner.Intercepts.StreamSharedMessages(new() { Dataset = dataset, AfterSequence = contents.PullCursor }, call);
-            var rows = new List<MessageRow>(limits.BatchRows);
             Proto.StreamSharedMessagesResponse? last = null;
             await foreach (var batch in stream.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 Volatile.Write(ref pass.Offered, batch.Offered);
                 foreach (var message in batch.Messages)
                 {
-                    rows.Add(InterceptMapping.FromOwner(message) ?? throw new PreconditionFailedException(
-                        $"The owner sent message {Input.Shorten(message.MessageId)} in a form this copy cannot hold (no valid time, handles or text); the pull stops before it."));
+                    var row = InterceptMapping.FromOwner(message) ?? throw new PreconditionFailedException(
+                        $"The owner sent message {Input.Shorten(message.MessageId)} in a form this copy cannot hold (no valid time, handles or text); the pull stops before it.");
+                    row.Sequence = sequence++;
+                    rows.Add(row);
                 }
 
                 last = batch;
                 if (rows.Count >= limits.BatchRows)
                 {
-                    await writer.AddAsync(new Group(rows, batch.Cursor, batch.SharedSubset), cancellationToken);
-                    rows = new List<MessageRow>(limits.BatchRows);
+                    await writer.AddAsync(new Group(rows, batch.Cursor, batch.SharedSubset, sequence), cancellationToken);
+                    rows = store.NewBatch(contents.Key, importKey: 0);
                 }
             }
 
             if (last is not null)
             {
                 // The last group, possibly empty: it carries the cursor and the subset even when nothing is new.
-                await writer.AddAsync(new Group(rows, last.Cursor, last.SharedSubset), cancellationToken);
+                await writer.AddAsync(new Group(rows, last.Cursor, last.SharedSubset, sequence), cancellationToken);
+            }
+            else
+            {
+                rows.Dispose();
             }
         }
         catch (Exception)
         {
+            rows.Dispose();
             // What the writer holds is committed before the request ends.
             await writer.AbandonAsync();
             throw;
@@ -227,8 +237,8 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
         await writer.CompleteAsync();
     }
 
-    /// <summary>Rows of the owner's batches, the cursor after the last of them, and the subset the owner applied.</summary>
-    private sealed record Group(List<MessageRow> Rows, long Cursor, Proto.MessageSubset? Subset);
+    /// <summary>Rows of the owner's batches, the cursor after the last of them, the subset the owner applied, and the copy's next sequence after them.</summary>
+    private sealed record Group(MessageBatch Rows, long Cursor, Proto.MessageSubset? Subset, long NextSequence);
 
     /// <summary>
     /// One group and the copy's cursor, in one transaction; how many rows it held. A group the owner
@@ -236,16 +246,12 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
     /// </summary>
     private async Task<int> CommitAsync(DatasetContents contents, Group group, Pass pass, CancellationToken cancellationToken)
     {
+        using var rows = group.Rows;
         var errors = new FieldErrors();
         var subset = InterceptDatasetMapping.ToDomain(group.Subset, "shared_subset", errors);
         if (errors.Any)
         {
             throw new PreconditionFailedException("The owner sent a shared subset this copy cannot apply; the pull stops.");
-        }
-
-        foreach (var row in group.Rows)
-        {
-            row.Sequence = contents.NextSequence++;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -259,14 +265,15 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
             pass.SubsetChanged = true;
         }
 
-        var written = group.Rows.Count == 0 ? 0 : await store.WriteAsync(contents.Key, importKey: 0, group.Rows, contents.Indexed, cancellationToken);
+        var written = rows.Count == 0 ? 0 : await store.WriteAsync(rows, contents.Indexed, cancellationToken);
         contents.MessageCount += written;
+        contents.NextSequence = group.NextSequence;
         contents.PullCursor = group.Cursor;
         contents.UpdateTime = clock.GetUtcNow();
         contents.Version++;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return group.Rows.Count;
+        return rows.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pull of {Dataset}: {Rows} rows loaded in {Load:N1} s, indexes built in {Indexes:N1} s")]

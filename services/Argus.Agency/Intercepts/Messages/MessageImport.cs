@@ -162,7 +162,7 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
     }
 
     /// <summary>A batch cut from the file: its rows, its rejections, and where in the file it ends (in whole lines).</summary>
-    private sealed record Batch(List<MessageRow> Rows, int Rejected, List<(long Line, string Reason)> Reasons, long Bytes, long LastLine);
+    private sealed record Batch(MessageBatch Rows, int Rejected, List<(long Line, string Reason)> Reasons, long Bytes, long LastLine, long NextSequence);
 
     /// <summary>
     /// One running import, on two loops: the request's loop cuts lines and parses them into batches;
@@ -172,7 +172,11 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
     /// </summary>
     private sealed class Run(MessageImport owner, InterceptImport import, DatasetContents contents, CancellationToken cancellationToken)
     {
-        private List<MessageRow> batch = new(owner.limits.BatchRows);
+        private readonly MessageStore store = MessageStore.For(owner.db);
+        private MessageBatch? batch;
+
+        /// <summary>Sequences are given as lines are parsed (the writer commits the batches in order).</summary>
+        private long nextSequence = contents.NextSequence;
         private readonly ArrayBufferWriter<byte> partial = new();
         private List<(long Line, string Reason)> rejectedInBatch = [];
         private int rejectedCount;
@@ -336,7 +340,7 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
 
             partial.Clear();
             // Rejected lines count too: a file of nothing but bad lines still commits its progress, in bounded memory.
-            if (batch.Count + rejectedCount >= owner.limits.BatchRows)
+            if ((batch?.Count ?? 0) + rejectedCount >= owner.limits.BatchRows)
             {
                 await EnqueueAsync();
             }
@@ -346,8 +350,8 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         private async Task EnqueueAsync()
         {
             writer ??= new BatchWriter<Batch>(CommitAsync, cancellationToken);
-            await writer.AddAsync(new Batch(batch, rejectedCount, rejectedInBatch, batchBytes, line), cancellationToken);
-            batch = new List<MessageRow>(owner.limits.BatchRows);
+            await writer.AddAsync(new Batch(Rows(), rejectedCount, rejectedInBatch, batchBytes, line, nextSequence), cancellationToken);
+            batch = null;
             rejectedInBatch = [];
             rejectedCount = 0;
             batchBytes = 0;
@@ -381,13 +385,16 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
 
             if (parser.Parse(text, out var reason) is { } row)
             {
-                batch.Add(row);
+                row.Sequence = nextSequence++;
+                Rows().Add(row);
             }
             else
             {
                 Reject(reason!);
             }
         }
+
+        private MessageBatch Rows() => batch ??= store.NewBatch(contents.Key, import.Key);
 
         private void Reject(string reason)
         {
@@ -402,15 +409,12 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         private async Task CommitAsync(Batch next)
         {
             var db = owner.db;
+            using var rows = next.Rows;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            foreach (var row in next.Rows)
-            {
-                row.Sequence = contents.NextSequence++;
-            }
-
-            var written = next.Rows.Count == 0 ? 0 : await MessageStore.For(db).WriteAsync(contents.Key, import.Key, next.Rows, contents.Indexed, cancellationToken);
+            var written = rows.Count == 0 ? 0 : await MessageStore.For(db).WriteAsync(rows, contents.Indexed, cancellationToken);
+            contents.NextSequence = next.NextSequence;
             import.Imported += written;
-            import.Duplicates += next.Rows.Count - written;
+            import.Duplicates += rows.Count - written;
             import.Rejected += next.Rejected;
             import.CommittedBytes += next.Bytes;
             import.CommittedLines = next.LastLine;

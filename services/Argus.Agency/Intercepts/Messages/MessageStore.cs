@@ -34,13 +34,16 @@ public abstract class MessageStore(AgencyDbContext db)
     /// <summary>Removes every row of the dataset.</summary>
     public abstract Task DropAsync(long key, CancellationToken cancellationToken);
 
+    /// <summary>An empty batch of rows for dataset <paramref name="key"/>, written as import <paramref name="importKey"/>'s (0: a partner's copy).</summary>
+    public abstract MessageBatch NewBatch(long key, long importKey);
+
     /// <summary>
-    /// Writes <paramref name="rows"/> (their sequences assigned) in the open transaction. Rows whose
-    /// message id the dataset already holds are not written where the indexes exist to tell; on a
-    /// first load they are found by <see cref="BuildIndexesAsync"/>.
+    /// Writes <paramref name="batch"/> in the open transaction. Rows whose message id the dataset
+    /// already holds are not written where the indexes exist to tell; on a first load they are
+    /// found by <see cref="BuildIndexesAsync"/>.
     /// </summary>
     /// <returns>How many rows were written.</returns>
-    public abstract Task<int> WriteAsync(long key, long importKey, IReadOnlyList<MessageRow> rows, bool indexed, CancellationToken cancellationToken);
+    public abstract Task<int> WriteAsync(MessageBatch batch, bool indexed, CancellationToken cancellationToken);
 
     /// <summary>After a first load: removes duplicate message ids (keeping the first), builds the b-tree indexes.</summary>
     /// <returns>How many duplicates were removed.</returns>

@@ -5,11 +5,14 @@ using System.Text;
 namespace Argus.Agency.Intercepts.Messages;
 
 /// <summary>
-/// Rows in PostgreSQL's binary COPY format, encoded here and written to a raw COPY stream. The
-/// driver's importer resolves a converter and goes through a parameter object for every field (most
-/// of a bulk load's CPU in the profile); the format itself is a length and the bytes per field
+/// Rows in PostgreSQL's binary COPY format, encoded here. The driver's importer resolves a converter
+/// and goes through a parameter object for every field (most of a bulk load's CPU in the profile);
+/// the format itself is a length and the bytes per field
 /// (https://www.postgresql.org/docs/current/sql-copy.html, "Binary Format"), so the few types a
-/// message has are written directly into one buffer.
+/// message has are written directly into pooled buffers. Given a stream, each full buffer goes to
+/// it; without one, the buffers are kept (a batch encoded as it arrives, so that no row object
+/// outlives it: in a bulk load, objects held until their commit were the collector's largest cost)
+/// until <see cref="WriteTo"/>.
 /// </summary>
 public sealed class PostgresCopyWriter : IDisposable
 {
@@ -19,13 +22,17 @@ public sealed class PostgresCopyWriter : IDisposable
     /// <summary>2000-01-01T00:00:00Z, PostgreSQL's epoch, in .NET ticks.</summary>
     private const long PostgresEpochTicks = 630_822_816_000_000_000;
 
-    private readonly Stream copy;
-    private byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+    private const int BufferBytes = 1 << 16;
+
+    private readonly Stream? through;
+    private readonly List<(byte[] Buffer, int Used)> kept = [];
+    private byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
     private int used;
 
-    public PostgresCopyWriter(Stream copy)
+    /// <param name="through">Where full buffers go as they fill; null to keep them until <see cref="WriteTo"/>.</param>
+    public PostgresCopyWriter(Stream? through = null)
     {
-        this.copy = copy;
+        this.through = through;
         Header.CopyTo(buffer);
         used = Header.Length;
     }
@@ -76,13 +83,28 @@ public sealed class PostgresCopyWriter : IDisposable
         used += 4 + length;
     }
 
-    /// <summary>The trailer, and everything buffered to the stream; the caller then completes the COPY.</summary>
+    /// <summary>The trailer; with a stream, everything still buffered goes to it (the caller then completes the COPY).</summary>
     public void Complete()
     {
         Reserve(2);
         BinaryPrimitives.WriteInt16BigEndian(buffer.AsSpan(used), -1);
         used += 2;
-        Flush();
+        if (through is not null)
+        {
+            through.Write(buffer, 0, used);
+            used = 0;
+        }
+    }
+
+    /// <summary>What was kept (no stream given), in order, to <paramref name="copy"/>.</summary>
+    public void WriteTo(Stream copy)
+    {
+        foreach (var (full, length) in kept)
+        {
+            copy.Write(full, 0, length);
+        }
+
+        copy.Write(buffer, 0, used);
     }
 
     private void Reserve(int bytes)
@@ -92,23 +114,40 @@ public sealed class PostgresCopyWriter : IDisposable
             return;
         }
 
-        Flush();
-        if (buffer.Length < bytes)
+        if (through is not null)
         {
-            // One field longer than the buffer (a long text): a buffer that holds it.
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = ArrayPool<byte>.Shared.Rent(bytes);
-        }
-    }
+            through.Write(buffer, 0, used);
+            used = 0;
+            if (buffer.Length >= bytes)
+            {
+                return;
+            }
 
-    private void Flush()
-    {
-        copy.Write(buffer, 0, used);
-        used = 0;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        else
+        {
+            kept.Add((buffer, used));
+            used = 0;
+        }
+
+        // A new buffer: the usual size, or one that holds a field longer than that (a long text).
+        buffer = ArrayPool<byte>.Shared.Rent(Math.Max(BufferBytes, bytes));
     }
 
     public void Dispose()
     {
+        if (buffer.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var (full, _) in kept)
+        {
+            ArrayPool<byte>.Shared.Return(full);
+        }
+
+        kept.Clear();
         ArrayPool<byte>.Shared.Return(buffer);
         buffer = [];
     }

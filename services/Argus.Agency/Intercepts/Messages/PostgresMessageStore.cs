@@ -24,54 +24,68 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
     public override Task DropAsync(long key, CancellationToken cancellationToken) =>
         ExecuteAsync($"DROP TABLE IF EXISTS {Partition(key)}", [], cancellationToken);
 
-    public override async Task<int> WriteAsync(long key, long importKey, IReadOnlyList<MessageRow> rows, bool indexed, CancellationToken cancellationToken)
+    public override MessageBatch NewBatch(long key, long importKey) => new CopyBatch(key, importKey);
+
+    public override async Task<int> WriteAsync(MessageBatch batch, bool indexed, CancellationToken cancellationToken)
     {
+        var rows = (CopyBatch)batch;
         await Db.Database.OpenConnectionAsync(cancellationToken);
         var connection = (NpgsqlConnection)Db.Database.GetDbConnection();
         if (!indexed)
         {
-            await CopyAsync(connection, Partition(key), key, importKey, rows, cancellationToken);
-            return rows.Count;
+            await CopyAsync(connection, Partition(batch.Key), rows, cancellationToken);
+            return batch.Count;
         }
 
         await ExecuteAsync($"CREATE TEMPORARY TABLE IF NOT EXISTS intercepted_messages_staging (LIKE intercepted_messages) ON COMMIT DELETE ROWS", [], cancellationToken);
-        await CopyAsync(connection, "intercepted_messages_staging", key, importKey, rows, cancellationToken);
+        await CopyAsync(connection, "intercepted_messages_staging", rows, cancellationToken);
         return await ExecuteAsync(
-            $"INSERT INTO {Partition(key)} ({CopyColumns}) SELECT {CopyColumns} FROM intercepted_messages_staging ORDER BY sequence ON CONFLICT (source_id) DO NOTHING",
+            $"INSERT INTO {Partition(batch.Key)} ({CopyColumns}) SELECT {CopyColumns} FROM intercepted_messages_staging ORDER BY sequence ON CONFLICT (source_id) DO NOTHING",
             [], cancellationToken);
     }
 
+    /// <summary>Rows encoded for COPY as they are added, in the order of <see cref="CopyColumns"/>.</summary>
+    private sealed class CopyBatch(long key, long importKey) : MessageBatch(key, importKey)
+    {
+        public PostgresCopyWriter Encoded { get; } = new();
+
+        protected override void Append(MessageRow row)
+        {
+            Encoded.StartRow(12);
+            Encoded.Bigint(Key);
+            Encoded.Bigint(row.Sequence);
+            Encoded.Text(row.MessageId);
+            Encoded.Timestamptz(row.SentTime);
+            Encoded.Text(row.Sender);
+            Encoded.Text(row.Recipient);
+            Encoded.Text(row.SenderDevice);
+            Encoded.Text(row.RecipientDevice);
+            Encoded.Bool(row.Decrypted);
+            Encoded.Text(row.Text);
+            Encoded.Text(row.Attachments);
+            Encoded.Bigint(ImportKey);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            Encoded.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
     /// <summary>
-    /// Rows encoded by <see cref="PostgresCopyWriter"/> and written with synchronous calls: the
-    /// asynchronous ones cost a task per buffer flush. This runs on the import's or the pull's writer
-    /// loop, so a blocked flush holds no request.
+    /// The batch's bytes written with synchronous calls: the asynchronous ones cost a task per
+    /// buffer flush. This runs on the import's or the pull's writer loop, so a blocked write holds
+    /// no request.
     /// </summary>
-    private static async Task CopyAsync(NpgsqlConnection connection, string table, long key, long importKey, IReadOnlyList<MessageRow> rows, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, CopyBatch batch, CancellationToken cancellationToken)
     {
         await using var copy = await connection.BeginRawBinaryCopyAsync($"COPY {table} ({CopyColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
         var complete = false;
         try
         {
-            using var writer = new PostgresCopyWriter(copy);
-            foreach (var row in rows)
-            {
-                writer.StartRow(12);
-                writer.Bigint(key);
-                writer.Bigint(row.Sequence);
-                writer.Text(row.MessageId);
-                writer.Timestamptz(row.SentTime);
-                writer.Text(row.Sender);
-                writer.Text(row.Recipient);
-                writer.Text(row.SenderDevice);
-                writer.Text(row.RecipientDevice);
-                writer.Bool(row.Decrypted);
-                writer.Text(row.Text);
-                writer.Text(row.Attachments);
-                writer.Bigint(importKey);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            writer.Complete();
+            batch.Encoded.Complete();
+            batch.Encoded.WriteTo(copy);
             complete = true;
         }
         finally

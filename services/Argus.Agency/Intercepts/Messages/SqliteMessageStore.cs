@@ -16,8 +16,19 @@ internal sealed class SqliteMessageStore(AgencyDbContext db) : MessageStore(db)
     public override async Task DropAsync(long key, CancellationToken cancellationToken) =>
         await DeleteWhereAsync(key, "1 = 1", [], cancellationToken);
 
-    public override async Task<int> WriteAsync(long key, long importKey, IReadOnlyList<MessageRow> rows, bool indexed, CancellationToken cancellationToken)
+    public override MessageBatch NewBatch(long key, long importKey) => new RowBatch(key, importKey);
+
+    /// <summary>The rows themselves, for the prepared inserts.</summary>
+    private sealed class RowBatch(long key, long importKey) : MessageBatch(key, importKey)
     {
+        public List<MessageRow> Rows { get; } = [];
+
+        protected override void Append(MessageRow row) => Rows.Add(row);
+    }
+
+    public override async Task<int> WriteAsync(MessageBatch batch, bool indexed, CancellationToken cancellationToken)
+    {
+        var (key, importKey, rows) = (batch.Key, batch.ImportKey, ((RowBatch)batch).Rows);
         await using var insert = await CommandAsync("""
             INSERT OR IGNORE INTO intercepted_messages (dataset_key, sequence, source_id, sent_time, sender, recipient, sender_device, recipient_device, decrypted, body, attachments, import_key)
             VALUES (@key, @sequence, @id, @time, @sender, @recipient, @sender_device, @recipient_device, @decrypted, @body, @attachments, @import)
