@@ -26,7 +26,7 @@ internal sealed class InterceptGrpcService(AgencyDbContext db, DatasetContentsBo
 
     [Authorize(ArgusScopes.InterceptsWrite)]
     public override async Task<Proto.ImportMessagesResponse> ImportMessages(IAsyncStreamReader<Proto.ImportMessagesRequest> requestStream, ServerCallContext context) =>
-        new() { Import = InterceptMapping.ToProto(await import.RunAsync(requestStream, context.CancellationToken)) };
+        new() { Import = InterceptMapping.ToProto(await import.RunAsync(requestStream, () => context.WriteResponseHeadersAsync([]), context.CancellationToken)) };
 
     [Authorize(ArgusScopes.InterceptsRead)]
     public override async Task<Proto.GetImportResponse> GetImport(Proto.GetImportRequest request, ServerCallContext context) =>
@@ -49,7 +49,13 @@ internal sealed class InterceptGrpcService(AgencyDbContext db, DatasetContentsBo
             throw new PreconditionFailedException($"{Input.Shorten(request.Name)} is running; roll it back once it is interrupted.");
         }
         await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
-        var removed = await MessageStore.For(db).DeleteImportAsync(contents.Key, tracked.Key, context.CancellationToken);
+        var store = MessageStore.For(db);
+        var removed = await store.DeleteImportAsync(contents.Key, tracked.Key, context.CancellationToken);
+        if (!contents.Indexed)
+        {
+            await store.LoadEndedAsync(contents.Key, context.CancellationToken); // its dead rows are the database's to vacuum
+        }
+
         contents.MessageCount -= removed;
         contents.ActiveImport = null;
         contents.Version++;

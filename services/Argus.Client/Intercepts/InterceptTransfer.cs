@@ -58,9 +58,16 @@ public static class InterceptTransfer
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            // The first message names the import and carries no data: a refusal (no such dataset, an
-            // import already running) then comes before any chunk is on its way.
+            // The first message names the import and carries no data, and no data follows until the
+            // service has accepted it (its response headers): a refusal (no such dataset, an import
+            // already running) then comes before any chunk is on its way.
             await WriteAsync(new ImportMessagesRequest { Dataset = dataset, Format = resume is null ? format : ImportFormat.Unspecified, Resume = resume ?? "", Offset = offset });
+            await call.ResponseHeadersAsync;
+            if (call.ResponseAsync.IsCompleted)
+            {
+                return (await call.ResponseAsync).Import; // refused: this throws the service's answer
+            }
+
             long lines = 0;
             while (true)
             {

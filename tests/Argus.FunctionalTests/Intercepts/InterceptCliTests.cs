@@ -33,7 +33,8 @@ public sealed class InterceptCliTests(SqliteAgencies agencies) : IClassFixture<S
         await InterceptFiles.CutAsync(nl, dataset, content, content.Length * 8 / 10);
         var refused = await AuditorCli.RunAsync(agencies.Identity, investigator, "intercepts", "import", file, "--dataset", dataset, "--agency", agency, "--agency-code", "nl");
         Assert.Equal(2, refused.ExitCode);
-        var resume = refused.Error.Split(' ').First(w => w.Contains("/imports/", StringComparison.Ordinal));
+        var resume = refused.Error.Split(' ').FirstOrDefault(w => w.Contains("/imports/", StringComparison.Ordinal));
+        Assert.True(resume is not null, $"the refusal names no import to resume: {refused.Error}");
 
         var import = await AuditorCli.RunAsync(agencies.Identity, investigator, "intercepts", "import", file, "--dataset", dataset, "--resume", resume, "--agency", agency, "--agency-code", "nl");
 

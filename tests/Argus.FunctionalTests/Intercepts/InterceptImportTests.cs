@@ -335,4 +335,33 @@ public abstract class InterceptImportTests(AgencyFixture agencies)
 
 public sealed class InterceptImportOnSqlite(SqliteAgencies agencies) : InterceptImportTests(agencies), IClassFixture<SqliteAgencies>;
 
-public sealed class InterceptImportOnPostgres(PostgresAgencies agencies) : InterceptImportTests(agencies), IClassFixture<PostgresAgencies>;
+public sealed class InterceptImportOnPostgres(PostgresAgencies agencies) : InterceptImportTests(agencies), IClassFixture<PostgresAgencies>
+{
+    [Fact]
+    public async Task Autovacuum_leaves_a_partition_alone_during_its_first_load_and_has_it_again_once_the_load_ends_indexed_or_rolled_back()
+    {
+        var nl = agencies.Netherlands.Client;
+        var content = await InterceptFiles.GeneratedAsync(new SyntheticSkyEcc(30_000, seed: 17));
+        var cut = await InterceptFiles.DatasetAsync(nl);
+        await InterceptFiles.CutAsync(nl, cut, content, content.Length * 9 / 10);
+        Assert.Equal("autovacuum_enabled=false", await StorageOptionsAsync(cut)); // half-imported: its load has not ended
+
+        var interrupted = (await nl.Intercepts.GetDatasetContentsAsync(new() { Dataset = cut })).Imports.Single(i => i.State == ImportState.Interrupted);
+        await nl.Intercepts.RollBackImportAsync(new() { Name = interrupted.Name });
+        Assert.Equal("", await StorageOptionsAsync(cut));
+
+        var whole = await InterceptFiles.DatasetAsync(nl);
+        await InterceptFiles.ImportAsync(nl, whole, content);
+        Assert.Equal("", await StorageOptionsAsync(whole));
+    }
+
+    /// <summary>The storage parameters set on the dataset's partition, "" for none.</summary>
+    private async Task<string> StorageOptionsAsync(string dataset)
+    {
+        await using var scope = agencies.Netherlands.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
+        var key = await db.Set<Argus.Agency.Intercepts.Messages.DatasetContents>().Where(c => c.Dataset == dataset).Select(c => c.Key).SingleAsync();
+        var partition = $"intercepted_messages_{key}";
+        return await db.Database.SqlQuery<string>($"SELECT COALESCE(array_to_string(reloptions, ','), '') AS \"Value\" FROM pg_class WHERE relname = {partition}").SingleAsync();
+    }
+}

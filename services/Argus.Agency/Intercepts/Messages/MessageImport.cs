@@ -32,7 +32,12 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
     private readonly ILogger<MessageImport> logger = logger;
     private readonly InterceptOptions limits = options.Value;
 
-    public async Task<InterceptImport> RunAsync(IAsyncStreamReader<Proto.ImportMessagesRequest> requests, CancellationToken cancellationToken)
+    /// <param name="accepted">
+    /// Called once the first message is accepted (the import started or resumed): the call's response
+    /// headers go out then, so a client that waits for them sends no data into a refusal — a refusal
+    /// racing a client's data chunk could otherwise end as the chunk cut off (InvalidArgument).
+    /// </param>
+    public async Task<InterceptImport> RunAsync(IAsyncStreamReader<Proto.ImportMessagesRequest> requests, Func<Task> accepted, CancellationToken cancellationToken)
     {
         if (!await requests.MoveNext(cancellationToken))
         {
@@ -46,6 +51,7 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         var run = new Run(this, import, contents!, cancellationToken);
         try
         {
+            await accepted();
             var request = first;
             while (true)
             {

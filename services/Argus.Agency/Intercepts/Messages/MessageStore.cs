@@ -31,6 +31,9 @@ public abstract class MessageStore(AgencyDbContext db)
     /// <summary>Makes room for a dataset's rows (a partition with PostgreSQL).</summary>
     public abstract Task CreateAsync(long key, CancellationToken cancellationToken);
 
+    /// <summary>A first load has ended (indexed, or rolled back): the database may maintain the dataset's rows as any others.</summary>
+    public virtual Task LoadEndedAsync(long key, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Removes every row of the dataset.</summary>
     public abstract Task DropAsync(long key, CancellationToken cancellationToken);
 
