@@ -16,6 +16,9 @@ public static class InterceptTransfer
 {
     public const int ChunkSize = 256 * 1024;
 
+    /// <summary>How long an import waits for the service to accept its first message before it sends data anyway.</summary>
+    private static readonly TimeSpan AcceptanceWait = TimeSpan.FromSeconds(5);
+
     /// <summary>NDJSON for .ndjson/.jsonl/.json, CSV for .csv (each also with .gz); null otherwise.</summary>
     public static ImportFormat? FormatOf(string fileName)
     {
@@ -60,9 +63,10 @@ public static class InterceptTransfer
         {
             // The first message names the import and carries no data, and no data follows until the
             // service has accepted it (its response headers): a refusal (no such dataset, an import
-            // already running) then comes before any chunk is on its way.
+            // already running) then comes before any chunk is on its way. A service that does not
+            // send them early (an older version) gets the data after a few seconds, as it always did.
             await WriteAsync(new ImportMessagesRequest { Dataset = dataset, Format = resume is null ? format : ImportFormat.Unspecified, Resume = resume ?? "", Offset = offset });
-            await call.ResponseHeadersAsync;
+            await AcceptedAsync(call.ResponseHeadersAsync, cancellationToken);
             if (call.ResponseAsync.IsCompleted)
             {
                 return (await call.ResponseAsync).Import; // refused: this throws the service's answer
@@ -106,6 +110,27 @@ public static class InterceptTransfer
                 throw;
             }
         }
+    }
+
+    /// <summary>Waits for the service's response headers, at most <see cref="AcceptanceWait"/>; a refusal is left to the response to tell.</summary>
+    private static async Task AcceptedAsync(Task<Metadata> headers, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timeout = Task.Delay(AcceptanceWait, wait.Token);
+        if (await Task.WhenAny(headers, timeout) == headers)
+        {
+            await wait.CancelAsync();
+            try
+            {
+                await headers;
+            }
+            catch (RpcException)
+            {
+                // refused before any header: the response carries the status
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private static async Task SkipAsync(Stream content, long count, CancellationToken cancellationToken)
