@@ -234,11 +234,11 @@ public abstract class InterceptImportTests(AgencyFixture agencies)
 
         if (agencies.Provider == Argus.Hosting.Persistence.DatabaseProvider.PostgreSql)
         {
-            await using var scope = agencies.Netherlands.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-            var key = await db.Set<Argus.Agency.Intercepts.Messages.DatasetContents>().Where(c => c.Dataset == dataset).Select(c => c.Key).SingleAsync();
-            var name = $"ix_intercepted_messages_{key}_text";
-            Assert.Equal(1, await db.Database.SqlQuery<int>($"SELECT COUNT(*)::int AS \"Value\" FROM pg_indexes WHERE indexname = {name}").SingleAsync());
+            Assert.Equal(1, await OnDatasetAsync(dataset, (db, key) =>
+            {
+                var name = $"ix_intercepted_messages_{key}_text";
+                return db.Database.SqlQuery<int>($"SELECT COUNT(*)::int AS \"Value\" FROM pg_indexes WHERE indexname = {name}").SingleAsync();
+            }));
         }
 
         Assert.Equal(["t-3", "t-1"], before);
@@ -324,12 +324,16 @@ public abstract class InterceptImportTests(AgencyFixture agencies)
         return await db.Set<AuditEntryEntity>().AsNoTracking().Where(e => e.Record == dataset).ToListAsync();
     }
 
-    private async Task<long> RowsAsync(string dataset)
+    private Task<long> RowsAsync(string dataset) => OnDatasetAsync(dataset, (db, key) =>
+        db.Database.SqlQuery<long>($"SELECT COUNT(*) AS \"Value\" FROM intercepted_messages WHERE dataset_key = {key}").SingleAsync());
+
+    /// <summary>Runs <paramref name="query"/> on the Dutch service's database, given the dataset's key there.</summary>
+    protected async Task<T> OnDatasetAsync<T>(string dataset, Func<AgencyDbContext, long, Task<T>> query)
     {
         await using var scope = agencies.Netherlands.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
         var key = await db.Set<Argus.Agency.Intercepts.Messages.DatasetContents>().Where(c => c.Dataset == dataset).Select(c => c.Key).SingleAsync();
-        return await db.Database.SqlQuery<long>($"SELECT COUNT(*) AS \"Value\" FROM intercepted_messages WHERE dataset_key = {key}").SingleAsync();
+        return await query(db, key);
     }
 }
 
@@ -356,12 +360,9 @@ public sealed class InterceptImportOnPostgres(PostgresAgencies agencies) : Inter
     }
 
     /// <summary>The storage parameters set on the dataset's partition, "" for none.</summary>
-    private async Task<string> StorageOptionsAsync(string dataset)
+    private Task<string> StorageOptionsAsync(string dataset) => OnDatasetAsync(dataset, (db, key) =>
     {
-        await using var scope = agencies.Netherlands.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-        var key = await db.Set<Argus.Agency.Intercepts.Messages.DatasetContents>().Where(c => c.Dataset == dataset).Select(c => c.Key).SingleAsync();
         var partition = $"intercepted_messages_{key}";
-        return await db.Database.SqlQuery<string>($"SELECT COALESCE(array_to_string(reloptions, ','), '') AS \"Value\" FROM pg_class WHERE relname = {partition}").SingleAsync();
-    }
+        return db.Database.SqlQuery<string>($"SELECT COALESCE(array_to_string(reloptions, ','), '') AS \"Value\" FROM pg_class WHERE relname = {partition}").SingleAsync();
+    });
 }

@@ -184,12 +184,12 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
     /// <summary>One stream from the owner, after the copy's cursor, read on this loop and committed on a second.</summary>
     private async Task PassAsync(DatasetContents contents, AgencyClient owner, string dataset, CallOptions call, Pass pass, CancellationToken cancellationToken)
     {
+        var store = MessageStore.For(db);
         var writer = new BatchWriter<Group>(async group =>
         {
-            pass.Received += await CommitAsync(contents, group, pass, cancellationToken);
+            pass.Received += await CommitAsync(store, contents, group, pass, cancellationToken);
             await pass.Progress.WriteAsync(new() { Received = pass.Received, Offered = Volatile.Read(ref pass.Offered) }, cancellationToken);
         }, cancellationToken);
-        var store = MessageStore.For(db);
         var rows = store.NewBatch(contents.Key, importKey: 0);
         // Sequences are given here as rows arrive (the writer commits the groups in order).
         var sequence = contents.NextSequence;
@@ -244,7 +244,7 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
     /// One group and the copy's cursor, in one transaction; how many rows it held. A group the owner
     /// sent under another subset than the copy's first removes what lies outside the new one.
     /// </summary>
-    private async Task<int> CommitAsync(DatasetContents contents, Group group, Pass pass, CancellationToken cancellationToken)
+    private async Task<int> CommitAsync(MessageStore store, DatasetContents contents, Group group, Pass pass, CancellationToken cancellationToken)
     {
         using var rows = group.Rows;
         var errors = new FieldErrors();
@@ -255,7 +255,6 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var store = MessageStore.For(db);
         if (!DatasetContentsBook.Same(subset, contents.SharedSubset))
         {
             contents.MessageCount -= await store.DeleteOutsideAsync(contents.Key, subset, cancellationToken);

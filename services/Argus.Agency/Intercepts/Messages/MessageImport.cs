@@ -417,7 +417,7 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
             var db = owner.db;
             using var rows = next.Rows;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var written = rows.Count == 0 ? 0 : await MessageStore.For(db).WriteAsync(rows, contents.Indexed, cancellationToken);
+            var written = rows.Count == 0 ? 0 : await store.WriteAsync(rows, contents.Indexed, cancellationToken);
             contents.NextSequence = next.NextSequence;
             import.Imported += written;
             import.Duplicates += rows.Count - written;
