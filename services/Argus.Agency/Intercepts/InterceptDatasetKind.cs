@@ -67,8 +67,8 @@ internal sealed class InterceptDatasetKind : OperationRecordKind<InterceptDatase
         services.AddScoped<DatasetContentsBook>();
         services.AddScoped<MessageImport>();
         services.AddScoped<DatasetPull>();
-        services.AddSingleton<FullTextIndexer>();
-        services.AddHostedService(provider => provider.GetRequiredService<FullTextIndexer>());
+        services.AddSingleton<BackgroundIndexer>();
+        services.AddHostedService(provider => provider.GetRequiredService<BackgroundIndexer>());
     }
 
     protected override void MapMoreServices(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<InterceptGrpcService>();

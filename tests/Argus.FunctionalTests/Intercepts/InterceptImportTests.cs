@@ -95,6 +95,53 @@ public abstract class InterceptImportTests(AgencyFixture agencies)
     }
 
     [Fact]
+    public async Task Lines_keep_their_numbers_across_a_byte_order_mark_CRLF_a_line_too_long_to_hold_and_a_last_line_without_its_break()
+    {
+        var dataset = await InterceptFiles.DatasetAsync(Nl);
+        // Line 2 is longer than the 256 KiB a line may hold: it arrives in several of the client's
+        // chunks, is skipped to its end without being held, and only it is rejected.
+        var tooLong = InterceptFiles.Line("m-2", "2021-02-01T10:01:00Z", "AAA111", "BBB222", new string('x', 400_000));
+        var content = Encoding.UTF8.GetBytes("\uFEFF"
+            + InterceptFiles.Line("m-1", "2021-02-01T10:00:00Z", "AAA111", "BBB222", "een") + "\r\n"
+            + tooLong + "\r\n"
+            + InterceptFiles.Line("m-3", "2021-02-01T10:02:00Z", "BBB222", "AAA111", "deux") + "\r\n"
+            + "\r\n"
+            + InterceptFiles.Line("m-5", "2021-02-01T10:03:00Z", "AAA111", "BBB222", "three"));
+
+        var import = await InterceptFiles.ImportAsync(Nl, dataset, content);
+
+        Assert.Equal((3L, 1L, 5L), (import.Imported, import.Rejected, import.CommittedLines));
+        Assert.Equal(content.Length, import.CommittedBytes);
+        var rejection = Assert.Single(import.Rejections);
+        Assert.Equal(2, rejection.Line);
+        Assert.Contains("longer than", rejection.Reason, StringComparison.Ordinal);
+        var messages = (await SearchAsync(new() { Dataset = dataset, Order = SortOrder.OldestFirst })).Messages;
+        Assert.Equal(["m-1", "m-3", "m-5"], messages.Select(m => m.MessageId));
+        Assert.Equal(["een", "deux", "three"], messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task A_CSV_file_whose_header_lacks_a_column_is_refused_naming_its_first_line_and_leaves_nothing_behind()
+    {
+        var dataset = await InterceptFiles.DatasetAsync(Nl);
+        var csv = Encoding.UTF8.GetBytes("message_id,sent_time,recipient,text\nk-1,2021-02-01T08:00:00Z,BBB222,hallo\n");
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => InterceptFiles.ImportAsync(Nl, dataset, csv, ImportFormat.Csv));
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        var violation = Assert.Single(refused.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations);
+        Assert.Equal("data", violation.Field);
+        Assert.Contains("line 1", violation.Description, StringComparison.Ordinal);
+        Assert.Contains("sender", violation.Description, StringComparison.Ordinal);
+        var contents = await Nl.Intercepts.GetDatasetContentsAsync(new() { Dataset = dataset });
+        Assert.Equal(0, contents.MessageCount);
+        Assert.Equal(ImportState.RolledBack, Assert.Single(contents.Imports).State);
+        // Nothing half-imported stands in the way of the corrected file.
+        var corrected = Encoding.UTF8.GetBytes("message_id,sent_time,sender,recipient,text\nk-1,2021-02-01T08:00:00Z,AAA111,BBB222,hallo\n");
+        Assert.Equal(1, (await InterceptFiles.ImportAsync(Nl, dataset, corrected, ImportFormat.Csv)).Imported);
+    }
+
+    [Fact]
     public async Task An_import_cut_off_halfway_leaves_the_dataset_marked_half_imported_and_resumes_from_its_committed_offset()
     {
         var dataset = await InterceptFiles.DatasetAsync(Nl);

@@ -26,12 +26,14 @@ public sealed class DatasetContents
     public long MessageCount { get; set; }
 
     /// <summary>
-    /// The b-tree indexes (source id, sequence, handles and time) exist. A first load writes
-    /// without them and builds them at its end (far faster than keeping them up row by row);
-    /// later loads write into the indexed table.
+    /// The indexes searches use (handles, sequence and time) exist, and the unique index of message
+    /// ids too — except on a partner's copy after its first pull, until <see cref="FullTextIndexed"/>.
+    /// A first load writes without them and builds them at its end (far faster than keeping them up
+    /// row by row); later loads write into the indexed table.
     /// </summary>
     public bool Indexed { get; set; }
 
+    /// <summary>What the background indexer builds is there: the full-text index, and on a copy its unique index.</summary>
     public bool FullTextIndexed { get; set; }
 
     /// <summary>The import now running or interrupted: while set, the dataset is half-imported, and no other import may start.</summary>

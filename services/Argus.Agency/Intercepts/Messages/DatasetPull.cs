@@ -21,7 +21,7 @@ namespace Argus.Agency.Intercepts.Messages;
 /// and the cursor in one transaction, so a cut stream resumes after its last committed batch.
 /// </summary>
 public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook book, IRecordShares shares, RecordAccess access, Caller caller,
-    RequestProcessingLog log, PartnerClients partners, FullTextIndexer fullText, IOptions<InterceptOptions> options, TimeProvider clock, ILogger<DatasetPull> logger)
+    RequestProcessingLog log, PartnerClients partners, BackgroundIndexer indexer, IOptions<InterceptOptions> options, TimeProvider clock, ILogger<DatasetPull> logger)
 {
     private readonly InterceptOptions limits = options.Value;
 
@@ -113,9 +113,8 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
 
     /// <summary>
     /// The partner's side: pulls the owner's shared part of a dataset this agency holds a copy of,
-    /// after its cursor. Two loops: one reads the owner's batches and turns them into rows, the
-    /// other commits them — a group of about <see cref="InterceptOptions.BatchRows"/> rows per
-    /// transaction, with the cursor of its last batch — while the next group is read.
+    /// after its cursor: a group of about <see cref="InterceptOptions.BatchRows"/> rows per
+    /// transaction, with the cursor of its last batch, committed while the next group is received.
     /// </summary>
     public async Task PullAsync(string dataset, IServerStreamWriter<Proto.PullDatasetResponse> progress, CancellationToken cancellationToken)
     {
@@ -125,8 +124,20 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
         var justification = caller.Justification.Trim().Length > 0 ? caller.Justification : "Keeping this agency's copy of a shared intercept dataset (Argus pull)";
         var call = new CallOptions(Justification.Of(justification), cancellationToken: cancellationToken);
         var start = contents.PullCursor;
+        // The owner's message ids are unique in its dataset, so one pass into an empty copy holds
+        // none twice: the copy's unique index is only needed by later writes, and is left to the
+        // background indexer (half the cost of a first pull's index builds). Any other first load
+        // (resumed, or started over when the shared part changed) may hold an id twice, and builds it now.
+        var intoEmptyCopy = start == 0 && contents.MessageCount == 0;
         var started = clock.GetTimestamp();
-        await MessageStore.For(db).CreateAsync(contents.Key, cancellationToken);
+        var store = MessageStore.For(db);
+        await store.CreateAsync(contents.Key, cancellationToken);
+        if (contents.Indexed && !contents.FullTextIndexed)
+        {
+            // The background indexer may not have got to the copy yet: writes skip known ids by the unique index.
+            contents.MessageCount -= await store.BuildUniqueIndexAsync(contents.Key, cancellationToken);
+        }
+
         var pass = new Pass(progress);
         try
         {
@@ -151,8 +162,7 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
         if (!contents.Indexed)
         {
             var loaded = clock.GetElapsedTime(started);
-            var store = MessageStore.For(db);
-            contents.MessageCount -= await store.BuildIndexesAsync(contents.Key, cancellationToken);
+            contents.MessageCount -= await store.BuildIndexesAsync(contents.Key, unique: !intoEmptyCopy, cancellationToken);
             contents.Indexed = true;
             contents.FullTextIndexed = store.FullTextKeptAsRowsArrive;
             var indexing = clock.GetElapsedTime(started) - loaded;
@@ -163,7 +173,7 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
             $"copy of {pass.Received} messages received from {copy.Owner.Code()} (of {pass.Offered} offered), owner's sequences {start + 1}–{contents.PullCursor}"), cancellationToken);
         if (!contents.FullTextIndexed)
         {
-            fullText.Request(contents.Key);
+            indexer.Request(contents.Key);
         }
 
         await progress.WriteAsync(new() { Received = pass.Received, Offered = pass.Offered, Done = true }, cancellationToken);
@@ -181,60 +191,98 @@ public sealed partial class DatasetPull(AgencyDbContext db, DatasetContentsBook 
         public bool SubsetChanged;
     }
 
-    /// <summary>One stream from the owner, after the copy's cursor, read on this loop and committed on a second.</summary>
+    /// <summary>
+    /// One stream from the owner, after the copy's cursor, on three loops: this one receives and
+    /// parses the owner's batches, a second checks and encodes their messages into groups of rows,
+    /// a third commits each group.
+    /// </summary>
     private async Task PassAsync(DatasetContents contents, AgencyClient owner, string dataset, CallOptions call, Pass pass, CancellationToken cancellationToken)
     {
         var store = MessageStore.For(db);
-        var writer = new BatchWriter<Group>(async group =>
+        var writer = new BatchStage<Group>(async group =>
         {
             pass.Received += await CommitAsync(store, contents, group, pass, cancellationToken);
             await pass.Progress.WriteAsync(new() { Received = pass.Received, Offered = Volatile.Read(ref pass.Offered) }, cancellationToken);
         }, cancellationToken);
-        var rows = store.NewBatch(contents.Key, importKey: 0);
-        // Sequences are given here as rows arrive (the writer commits the groups in order).
-        var sequence = contents.NextSequence;
+        using var grouping = new Grouping(store, contents, limits.BatchRows, writer);
+        var converter = new BatchStage<Proto.StreamSharedMessagesResponse>(batch => grouping.TakeAsync(batch, cancellationToken), cancellationToken);
         try
         {
             using var stream = owner.Intercepts.StreamSharedMessages(new() { Dataset = dataset, AfterSequence = contents.PullCursor }, call);
-            Proto.StreamSharedMessagesResponse? last = null;
             await foreach (var batch in stream.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 Volatile.Write(ref pass.Offered, batch.Offered);
-                foreach (var message in batch.Messages)
-                {
-                    var row = InterceptMapping.FromOwner(message) ?? throw new PreconditionFailedException(
-                        $"The owner sent message {Input.Shorten(message.MessageId)} in a form this copy cannot hold (no valid time, handles or text); the pull stops before it.");
-                    row.Sequence = sequence++;
-                    rows.Add(row);
-                }
-
-                last = batch;
-                if (rows.Count >= limits.BatchRows)
-                {
-                    await writer.AddAsync(new Group(rows, batch.Cursor, batch.SharedSubset, sequence), cancellationToken);
-                    rows = store.NewBatch(contents.Key, importKey: 0);
-                }
+                await converter.AddAsync(batch, cancellationToken);
             }
 
-            if (last is not null)
-            {
-                // The last group, possibly empty: it carries the cursor and the subset even when nothing is new.
-                await writer.AddAsync(new Group(rows, last.Cursor, last.SharedSubset, sequence), cancellationToken);
-            }
-            else
-            {
-                rows.Dispose();
-            }
+            await converter.CompleteAsync();
+            await grouping.FinishAsync(cancellationToken);
         }
         catch (Exception)
         {
-            rows.Dispose();
-            // What the writer holds is committed before the request ends.
+            // What the later loops hold is committed before the request ends.
+            await converter.AbandonAsync();
             await writer.AbandonAsync();
             throw;
         }
 
         await writer.CompleteAsync();
+    }
+
+    /// <summary>
+    /// The second loop of a pass: the owner's messages, checked like any input, as rows with this
+    /// copy's sequences (given here, in order: the writer commits the groups in order), handed on
+    /// in groups of about <see cref="InterceptOptions.BatchRows"/>.
+    /// </summary>
+    private sealed class Grouping(MessageStore store, DatasetContents contents, int groupRows, BatchStage<Group> writer) : IDisposable
+    {
+        private MessageBatch rows = store.NewBatch(contents.Key, importKey: 0);
+        private long sequence = contents.NextSequence;
+        private Proto.StreamSharedMessagesResponse? last;
+
+        public async Task TakeAsync(Proto.StreamSharedMessagesResponse batch, CancellationToken cancellationToken)
+        {
+            foreach (var message in batch.Messages)
+            {
+                var row = InterceptMapping.FromOwner(message) ?? throw new PreconditionFailedException(
+                    $"The owner sent message {Input.Shorten(message.MessageId)} in a form this copy cannot hold (no valid time, handles or text); the pull stops before it.");
+                row.Sequence = sequence++;
+                rows.Add(row);
+            }
+
+            last = batch;
+            if (rows.Count >= groupRows)
+            {
+                await HandOverAsync(batch, cancellationToken);
+            }
+        }
+
+        /// <summary>The last group, possibly empty: it carries the cursor and the subset even when nothing is new.</summary>
+        public async Task FinishAsync(CancellationToken cancellationToken)
+        {
+            if (last is not null)
+            {
+                await HandOverAsync(last, cancellationToken);
+            }
+        }
+
+        private async Task HandOverAsync(Proto.StreamSharedMessagesResponse batch, CancellationToken cancellationToken)
+        {
+            var group = new Group(rows, batch.Cursor, batch.SharedSubset, sequence);
+            rows = store.NewBatch(contents.Key, importKey: 0);
+            try
+            {
+                await writer.AddAsync(group, cancellationToken);
+            }
+            catch (Exception)
+            {
+                group.Rows.Dispose(); // never taken
+                throw;
+            }
+        }
+
+        /// <summary>Rows not handed over (the pass failed): theirs to release.</summary>
+        public void Dispose() => rows.Dispose();
     }
 
     /// <summary>Rows of the owner's batches, the cursor after the last of them, the subset the owner applied, and the copy's next sequence after them.</summary>

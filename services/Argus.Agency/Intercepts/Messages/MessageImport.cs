@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Argus.Agency.Callers;
 using Argus.Agency.Persistence;
@@ -22,13 +21,13 @@ namespace Argus.Agency.Intercepts.Messages;
 /// gets one collection entry per import, with its counts, not one per message.
 /// </summary>
 public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBook book, RequestProcessingLog log, Caller caller, IOptions<InterceptOptions> options,
-    FullTextIndexer fullText, TimeProvider clock, ILogger<MessageImport> logger)
+    BackgroundIndexer indexer, TimeProvider clock, ILogger<MessageImport> logger)
 {
     private const int MaxKeptRejections = 100;
     private readonly AgencyDbContext db = db;
     private readonly RequestProcessingLog log = log;
     private readonly TimeProvider clock = clock;
-    private readonly FullTextIndexer fullText = fullText;
+    private readonly BackgroundIndexer indexer = indexer;
     private readonly ILogger<MessageImport> logger = logger;
     private readonly InterceptOptions limits = options.Value;
 
@@ -48,7 +47,7 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         var (_, contents) = await book.OwnAsync(first.Dataset, "dataset", create: true, cancellationToken);
         await MessageStore.For(db).CreateAsync(contents!.Key, cancellationToken); // made with the contents; again, in case that was cut short
         var import = first.Resume.Length > 0 ? await ResumeAsync(first, contents, cancellationToken) : await StartAsync(first, contents, cancellationToken);
-        var run = new Run(this, import, contents!, cancellationToken);
+        using var run = new Run(this, import, contents!, cancellationToken);
         try
         {
             await accepted();
@@ -167,31 +166,34 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         }
     }
 
-    /// <summary>A batch cut from the file: its rows, its rejections, and where in the file it ends (in whole lines).</summary>
+    /// <summary>A batch parsed from the file: its rows, its rejections, and where in the file it ends (in whole lines).</summary>
     private sealed record Batch(MessageBatch Rows, int Rejected, List<(long Line, string Reason)> Reasons, long Bytes, long LastLine, long NextSequence);
 
     /// <summary>
-    /// One running import, on two loops: the request's loop cuts lines and parses them into batches;
-    /// a writer loop commits each batch (the database's work) while the next one is parsed. One
-    /// batch waits between them at most, so memory stays at about two batches whatever the file.
+    /// One running import, on three loops: the request's loop receives the file and cuts it into
+    /// chunks of whole lines; a parsing loop turns each chunk into a batch of rows; a writer loop
+    /// commits each batch (the database's work) while the next ones are cut and parsed. One chunk
+    /// and one batch wait between them at most, so memory stays at a few batches whatever the file.
     /// Only the writer touches the database until the file has ended.
     /// </summary>
-    private sealed class Run(MessageImport owner, InterceptImport import, DatasetContents contents, CancellationToken cancellationToken)
+    private sealed class Run(MessageImport owner, InterceptImport import, DatasetContents contents, CancellationToken cancellationToken) : IDisposable
     {
-        private readonly MessageStore store = MessageStore.For(owner.db);
-        private MessageBatch? batch;
+        /// <summary>A chunk (one transaction) ends at this size too, whatever its lines: long lines keep it bounded.</summary>
+        private const int MaxChunkBytes = 16 << 20;
 
-        /// <summary>Sequences are given as lines are parsed (the writer commits the batches in order).</summary>
-        private long nextSequence = contents.NextSequence;
-        private readonly ArrayBufferWriter<byte> partial = new();
-        private List<(long Line, string Reason)> rejectedInBatch = [];
-        private int rejectedCount;
-        private BatchWriter<Batch>? writer;
-        private MessageLineParser? parser = import.Format == ImportFormat.Ndjson ? MessageLineParser.Ndjson() : import.CsvHeader is { } header ? MessageLineParser.Csv(header).Parser : null;
+        private readonly MessageStore store = MessageStore.For(owner.db);
+        private readonly long started = owner.clock.GetTimestamp();
+
+        // The request's loop: cutting.
+        private LineChunk chunk = new(import.CommittedLines + 1);
         private bool skippingLongLine;
         private long line = import.CommittedLines;
-        private long batchBytes;
-        private readonly long started = owner.clock.GetTimestamp();
+        private BatchStage<LineChunk>? parsing;
+        private BatchStage<Batch>? writer;
+
+        // The parsing loop. Sequences are given as lines are parsed (the writer commits the batches in order).
+        private long nextSequence = contents.NextSequence;
+        private MessageLineParser? parser = import.Format == ImportFormat.Ndjson ? MessageLineParser.Ndjson() : import.CsvHeader is { } header ? MessageLineParser.Csv(header).Parser : null;
 
         /// <summary>The file's offset of the next byte expected.</summary>
         public long Offset { get; private set; } = import.CommittedBytes;
@@ -212,7 +214,7 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
             if (Offset == 0 && data.Span.StartsWith("\uFEFF"u8))
             {
                 data = data[3..];
-                batchBytes += 3;
+                chunk.Bytes += 3;
                 Offset += 3;
             }
 
@@ -222,26 +224,26 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
                 var piece = end < 0 ? data.Span : data.Span[..end];
                 if (!skippingLongLine)
                 {
-                    if (partial.WrittenCount + piece.Length > owner.limits.MaxLineBytes)
+                    if (chunk.OpenLineLength + piece.Length > owner.limits.MaxLineBytes)
                     {
                         skippingLongLine = true;
-                        partial.Clear();
+                        chunk.DropOpenLine();
                     }
                     else
                     {
-                        partial.Write(piece);
+                        chunk.Append(piece);
                     }
                 }
 
                 if (end < 0)
                 {
                     Offset += data.Length;
-                    batchBytes += data.Length;
+                    chunk.Bytes += data.Length;
                     break;
                 }
 
                 Offset += end + 1;
-                batchBytes += end + 1;
+                chunk.Bytes += end + 1;
                 data = data[(end + 1)..];
                 await EndLineAsync();
             }
@@ -249,18 +251,18 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
 
         public async Task<InterceptImport> FinishAsync()
         {
-            if (partial.WrittenCount > 0 || skippingLongLine)
+            if (chunk.OpenLineLength > 0 || skippingLongLine)
             {
                 await EndLineAsync(); // a last line without its line break
             }
 
-            await EnqueueAsync();
-            await DrainAsync();
-            var store = MessageStore.For(owner.db);
+            await HandOverAsync();
+            await parsing!.CompleteAsync();
+            await writer!.CompleteAsync();
             if (!contents.Indexed)
             {
                 var loaded = owner.clock.GetElapsedTime(started);
-                var removed = await store.BuildIndexesAsync(contents.Key, cancellationToken);
+                var removed = await store.BuildIndexesAsync(contents.Key, unique: true, cancellationToken);
                 var indexing = owner.clock.GetElapsedTime(started) - loaded;
                 LogLoaded(owner.logger, import.Name, import.Imported, loaded.TotalSeconds, indexing.TotalSeconds);
                 import.Duplicates += removed;
@@ -279,7 +281,7 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
                 cancellationToken);
             if (!contents.FullTextIndexed)
             {
-                owner.fullText.Request(contents.Key);
+                owner.indexer.Request(contents.Key);
             }
 
             return import;
@@ -289,9 +291,11 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         {
             try
             {
-                if (writer is not null)
+                chunk.Dispose();
+                if (parsing is not null)
                 {
-                    await writer.AbandonAsync();
+                    await parsing.AbandonAsync();
+                    await writer!.AbandonAsync();
                 }
 
                 owner.db.ChangeTracker.Clear();
@@ -325,90 +329,116 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
         private async Task EndLineAsync()
         {
             line++;
-            if (skippingLongLine)
-            {
-                skippingLongLine = false;
-                Reject($"longer than {owner.limits.MaxLineBytes} bytes");
-            }
-            else
-            {
-                var text = partial.WrittenSpan;
-                if (text.EndsWith("\r"u8))
-                {
-                    text = text[..^1];
-                }
-
-                if (text.Trim(" \t"u8).Length > 0)
-                {
-                    Parse(text);
-                }
-            }
-
-            partial.Clear();
+            chunk.EndLine(tooLong: skippingLongLine);
+            skippingLongLine = false;
             // Rejected lines count too: a file of nothing but bad lines still commits its progress, in bounded memory.
-            if ((batch?.Count ?? 0) + rejectedCount >= owner.limits.BatchRows)
+            if (chunk.Lines >= owner.limits.BatchRows || chunk.Length >= MaxChunkBytes)
             {
-                await EnqueueAsync();
+                await HandOverAsync();
             }
         }
 
-        /// <summary>Hands the batch to the writer (waiting while one already waits) and starts the next.</summary>
-        private async Task EnqueueAsync()
+        /// <summary>Hands the chunk to the parsing loop (waiting while one already waits) and starts the next.</summary>
+        private async Task HandOverAsync()
         {
-            writer ??= new BatchWriter<Batch>(CommitAsync, cancellationToken);
-            await writer.AddAsync(new Batch(Rows(), rejectedCount, rejectedInBatch, batchBytes, line, nextSequence), cancellationToken);
-            batch = null;
-            rejectedInBatch = [];
-            rejectedCount = 0;
-            batchBytes = 0;
-        }
-
-        /// <summary>Waits until every batch handed over is committed.</summary>
-        private async Task DrainAsync()
-        {
-            if (writer is not null)
+            writer ??= new BatchStage<Batch>(CommitAsync, cancellationToken);
+            parsing ??= new BatchStage<LineChunk>(ParseAsync, cancellationToken);
+            var cut = chunk;
+            chunk = new LineChunk(line + 1);
+            try
             {
-                await writer.CompleteAsync();
+                await parsing.AddAsync(cut, cancellationToken);
+            }
+            catch (Exception)
+            {
+                cut.Dispose(); // never taken
+                throw;
             }
         }
 
-        private void Parse(ReadOnlySpan<byte> text)
+        /// <summary>The chunk being cut, not handed over (its memory back to the pool).</summary>
+        public void Dispose() => chunk.Dispose();
+
+        /// <summary>A chunk's lines as a batch of rows and rejections, handed to the writer (on the parsing loop).</summary>
+        private async Task ParseAsync(LineChunk lines)
         {
-            if (parser is null)
+            var rows = store.NewBatch(contents.Key, import.Key);
+            var reasons = new List<(long Line, string Reason)>();
+            var rejected = 0;
+            void Reject(long number, string reason)
             {
-                // A CSV file's first line is its header.
-                var header = Encoding.UTF8.GetString(text);
-                var (csv, problem) = MessageLineParser.Csv(header);
-                if (csv is null || header.Length > 4000)
+                rejected++;
+                if (reasons.Count < MaxKeptRejections)
                 {
-                    throw FieldErrors.Invalid("data", $"line {line}: {problem ?? "the header line is longer than 4000 characters"}.");
+                    reasons.Add((number, reason));
                 }
-
-                parser = csv;
-                import.CsvHeader = header;
-                return;
             }
 
-            if (parser.Parse(text, out var reason) is { } row)
+            try
             {
-                row.Sequence = nextSequence++;
-                Rows().Add(row);
+                using (lines)
+                {
+                    var text = lines.Text;
+                    var longLine = 0; // the next of the chunk's long lines, in order
+                    for (var number = lines.FirstLine; text.Length > 0; number++)
+                    {
+                        var end = text.IndexOf((byte)'\n');
+                        var current = text[..end];
+                        text = text[(end + 1)..];
+                        if (lines.LongLines is { } skipped && longLine < skipped.Count && skipped[longLine] == number)
+                        {
+                            longLine++;
+                            Reject(number, $"longer than {owner.limits.MaxLineBytes} bytes");
+                            continue;
+                        }
+
+                        if (current.EndsWith("\r"u8))
+                        {
+                            current = current[..^1];
+                        }
+
+                        if (current.Trim(" \t"u8).Length == 0)
+                        {
+                            continue;
+                        }
+
+                        if (parser is null)
+                        {
+                            parser = CsvParser(current, number);
+                        }
+                        else if (parser.Parse(current, out var reason) is { } row)
+                        {
+                            row.Sequence = nextSequence++;
+                            rows.Add(row);
+                        }
+                        else
+                        {
+                            Reject(number, reason!);
+                        }
+                    }
+
+                    await writer!.AddAsync(new Batch(rows, rejected, reasons, lines.Bytes, lines.FirstLine + lines.Lines - 1, nextSequence), cancellationToken);
+                }
             }
-            else
+            catch (Exception)
             {
-                Reject(reason!);
+                rows.Dispose();
+                throw;
             }
         }
 
-        private MessageBatch Rows() => batch ??= store.NewBatch(contents.Key, import.Key);
-
-        private void Reject(string reason)
+        /// <summary>A CSV file's first line is its header.</summary>
+        private MessageLineParser CsvParser(ReadOnlySpan<byte> text, long number)
         {
-            rejectedCount++;
-            if (rejectedInBatch.Count < MaxKeptRejections)
+            var header = Encoding.UTF8.GetString(text);
+            var (csv, problem) = MessageLineParser.Csv(header);
+            if (csv is null || header.Length > 4000)
             {
-                rejectedInBatch.Add((line, reason));
+                throw FieldErrors.Invalid("data", $"line {number}: {problem ?? "the header line is longer than 4000 characters"}.");
             }
+
+            import.CsvHeader = header;
+            return csv;
         }
 
         /// <summary>The batch's rows and the import's progress, in one transaction (on the writer loop).</summary>

@@ -90,12 +90,13 @@ public sealed class MessageLineParser
         var decrypted = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = reader.GetString();
+            // Compared as bytes: no string for each of a line's property names.
+            var property = Property(ref reader);
             reader.Read();
             switch (property)
             {
-                case "message_id": id = Scalar(ref reader); break;
-                case "sent_time":
+                case JsonProperty.MessageId: id = Scalar(ref reader); break;
+                case JsonProperty.SentTime:
                     // The common case read straight from the bytes; anything else goes the strict way below.
                     if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && HasOffset(reader.ValueSpan) && reader.TryGetDateTimeOffset(out var parsed))
                     {
@@ -107,12 +108,12 @@ public sealed class MessageLineParser
                     }
 
                     break;
-                case "sender": sender = Scalar(ref reader); break;
-                case "recipient": recipient = Scalar(ref reader); break;
-                case "sender_device": senderDevice = Scalar(ref reader); break;
-                case "recipient_device": recipientDevice = Scalar(ref reader); break;
-                case "text": text = Scalar(ref reader); break;
-                case "decrypted":
+                case JsonProperty.Sender: sender = Scalar(ref reader); break;
+                case JsonProperty.Recipient: recipient = Scalar(ref reader); break;
+                case JsonProperty.SenderDevice: senderDevice = Scalar(ref reader); break;
+                case JsonProperty.RecipientDevice: recipientDevice = Scalar(ref reader); break;
+                case JsonProperty.Text: text = Scalar(ref reader); break;
+                case JsonProperty.Decrypted:
                     decrypted = reader.TokenType switch
                     {
                         JsonTokenType.True => true,
@@ -120,7 +121,7 @@ public sealed class MessageLineParser
                         _ => throw new FormatException("decrypted is not true or false"),
                     };
                     break;
-                case "attachments":
+                case JsonProperty.Attachments:
                     if (reader.TokenType == JsonTokenType.StartArray)
                     {
                         using var document = JsonDocument.ParseValue(ref reader);
@@ -146,6 +147,33 @@ public sealed class MessageLineParser
 
         return Build(id, sent, sender, recipient, senderDevice, recipientDevice, decrypted, text, attachments, out reason, sentTime);
     }
+
+    private enum JsonProperty
+    {
+        Other,
+        MessageId,
+        SentTime,
+        Sender,
+        Recipient,
+        SenderDevice,
+        RecipientDevice,
+        Decrypted,
+        Text,
+        Attachments,
+    }
+
+    /// <summary>Which of a message's properties the reader is at (a name written with escapes compares by its value too).</summary>
+    private static JsonProperty Property(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("message_id"u8) ? JsonProperty.MessageId
+        : reader.ValueTextEquals("sent_time"u8) ? JsonProperty.SentTime
+        : reader.ValueTextEquals("sender"u8) ? JsonProperty.Sender
+        : reader.ValueTextEquals("recipient"u8) ? JsonProperty.Recipient
+        : reader.ValueTextEquals("sender_device"u8) ? JsonProperty.SenderDevice
+        : reader.ValueTextEquals("recipient_device"u8) ? JsonProperty.RecipientDevice
+        : reader.ValueTextEquals("decrypted"u8) ? JsonProperty.Decrypted
+        : reader.ValueTextEquals("text"u8) ? JsonProperty.Text
+        : reader.ValueTextEquals("attachments"u8) ? JsonProperty.Attachments
+        : JsonProperty.Other;
 
     /// <summary>"2021-03-09T14:05:00Z" or "…+01:00": a date, "T", a time, and an offset.</summary>
     private static bool HasOffset(ReadOnlySpan<byte> value) =>

@@ -48,9 +48,22 @@ public abstract class MessageStore(AgencyDbContext db)
     /// <returns>How many rows were written.</returns>
     public abstract Task<int> WriteAsync(MessageBatch batch, bool indexed, CancellationToken cancellationToken);
 
-    /// <summary>After a first load: removes duplicate message ids (keeping the first), builds the b-tree indexes.</summary>
+    /// <summary>
+    /// After a first load: builds the indexes searches use (handles and time) and, when
+    /// <paramref name="unique"/>, the unique index of message ids, removing duplicates (keeping the
+    /// first) if it finds any. Without it, <see cref="BuildUniqueIndexAsync"/> must follow before
+    /// the dataset is written again.
+    /// </summary>
     /// <returns>How many duplicates were removed.</returns>
-    public abstract Task<long> BuildIndexesAsync(long key, CancellationToken cancellationToken);
+    public abstract Task<long> BuildIndexesAsync(long key, bool unique, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The unique index of message ids, if it is not there yet (removing duplicates first, keeping
+    /// the first of each): what a write into an indexed dataset skips known messages by. One build
+    /// at a time per dataset, whoever asks (the background indexer, a new pull, another instance).
+    /// </summary>
+    /// <returns>How many duplicates were removed.</returns>
+    public abstract Task<long> BuildUniqueIndexAsync(long key, CancellationToken cancellationToken);
 
     /// <summary>Whether the full-text index is kept as rows are written (SQLite's FTS5), so that nothing is left to build.</summary>
     public abstract bool FullTextKeptAsRowsArrive { get; }

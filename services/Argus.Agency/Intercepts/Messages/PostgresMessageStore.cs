@@ -108,31 +108,35 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
         }
     }
 
-    public override async Task<long> BuildIndexesAsync(long key, CancellationToken cancellationToken)
+    public override async Task<long> BuildIndexesAsync(long key, bool unique, CancellationToken cancellationToken)
     {
         var table = Partition(key);
+        // Rows are appended in sequence order (and a server copy mostly in time order), so block
+        // ranges summarise both well: a BRIN index, built in one pass and a few pages large, where
+        // b-trees would cost as much again as the handles' ones. One index of both columns serves
+        // a condition on either, and reads the table once where two read it twice.
+        List<string> builds =
+        [
+            $"CREATE INDEX IF NOT EXISTS ix_{table}_sender ON {table} (sender, sent_time)",
+            $"CREATE INDEX IF NOT EXISTS ix_{table}_recipient ON {table} (recipient, sent_time)",
+            $"CREATE INDEX IF NOT EXISTS ix_{table}_order ON {table} USING brin (sequence, sent_time)",
+        ];
+        if (unique)
+        {
+            builds.Add(UniqueIndex(table));
+        }
+
         long removed = 0;
         try
         {
-            // Rows are appended in sequence order (and a server copy mostly in time order), so block
-            // ranges summarise both well: BRIN indexes, built in one pass and a few pages large, where
-            // b-trees would cost as much again as the handles' ones.
-            await BuildConcurrentlyAsync(cancellationToken,
-                $"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)",
-                $"CREATE INDEX IF NOT EXISTS ix_{table}_sender ON {table} (sender, sent_time)",
-                $"CREATE INDEX IF NOT EXISTS ix_{table}_recipient ON {table} (recipient, sent_time)",
-                $"CREATE INDEX IF NOT EXISTS ix_{table}_sequence ON {table} USING brin (sequence)",
-                $"CREATE INDEX IF NOT EXISTS ix_{table}_time ON {table} USING brin (sent_time)");
+            await BuildConcurrentlyAsync(cancellationToken, [.. builds]);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // Rare (a file with a message twice, an import restarted from its start): keep each id's
-            // first row. The other builds have finished (all are awaited), so only this one is left.
-            removed = await ExecuteAsync($"""
-                DELETE FROM {table} m USING {table} first
-                WHERE m.source_id = first.source_id AND (m.sequence, m.ctid) > (first.sequence, first.ctid)
-                """, [], cancellationToken);
-            await BuildConcurrentlyAsync(cancellationToken, $"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)");
+            // Rare (a file with a message twice, an import restarted from its start). The other
+            // builds have finished (all are awaited), so only this one is left.
+            removed = await RemoveDuplicatesAsync(table, cancellationToken);
+            await BuildConcurrentlyAsync(cancellationToken, UniqueIndex(table));
         }
 
         // After the builds: ANALYZE's lock waits for theirs.
@@ -140,6 +144,48 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
         await LoadEndedAsync(key, cancellationToken);
         return removed;
     }
+
+    /// <summary>
+    /// Advisory locks of this class serialize the unique-index builds of a dataset, held on the
+    /// request's connection. The dataset's key is the second number (a key beyond 2^31 shares its
+    /// lock with another dataset's: the two builds then wait for each other, nothing worse).
+    /// </summary>
+    private const int UniqueIndexLockClass = 0x4152_4755; // "ARGU"
+
+    public override async Task<long> BuildUniqueIndexAsync(long key, CancellationToken cancellationToken)
+    {
+        var table = Partition(key);
+        List<(string, object)> lockKey = [("class", UniqueIndexLockClass), ("key", unchecked((int)key))];
+        await ExecuteAsync("SELECT pg_advisory_lock(@class, @key)", lockKey, cancellationToken);
+        try
+        {
+            await ExecuteAsync("SET maintenance_work_mem = '256MB'", [], cancellationToken);
+            try
+            {
+                await ExecuteAsync(UniqueIndex(table), [], cancellationToken);
+                return 0;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                var removed = await RemoveDuplicatesAsync(table, cancellationToken);
+                await ExecuteAsync(UniqueIndex(table), [], cancellationToken);
+                return removed;
+            }
+        }
+        finally
+        {
+            await ExecuteAsync("RESET maintenance_work_mem", [], CancellationToken.None);
+            await ExecuteAsync("SELECT pg_advisory_unlock(@class, @key)", lockKey, CancellationToken.None);
+        }
+    }
+
+    private static string UniqueIndex(string table) => $"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table}_source ON {table} (source_id)";
+
+    /// <summary>Keeps each message id's first row.</summary>
+    private Task<int> RemoveDuplicatesAsync(string table, CancellationToken cancellationToken) => ExecuteAsync($"""
+        DELETE FROM {table} m USING {table} first
+        WHERE m.source_id = first.source_id AND (m.sequence, m.ctid) > (first.sequence, first.ctid)
+        """, [], cancellationToken);
 
     /// <summary>
     /// Each statement on a connection of its own, at once: index builds share the table (a SHARE

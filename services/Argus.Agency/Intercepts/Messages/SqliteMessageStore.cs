@@ -68,7 +68,9 @@ internal sealed class SqliteMessageStore(AgencyDbContext db) : MessageStore(db)
     }
 
     /// <summary>The indexes are kept as rows arrive: nothing to build, no duplicates to remove.</summary>
-    public override Task<long> BuildIndexesAsync(long key, CancellationToken cancellationToken) => Task.FromResult(0L);
+    public override Task<long> BuildIndexesAsync(long key, bool unique, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    public override Task<long> BuildUniqueIndexAsync(long key, CancellationToken cancellationToken) => Task.FromResult(0L);
 
     public override bool FullTextKeptAsRowsArrive => true;
 
