@@ -150,6 +150,60 @@ public sealed class InterceptSharingTests
     }
 
     [Fact]
+    public async Task A_copys_unique_index_left_to_the_background_is_built_before_the_next_pull_writes_keeping_a_twice_sent_message_once()
+    {
+        await using var exchange = await ExchangeFixture.StartAsync(provider: DatabaseProvider.PostgreSql);
+        var nl = exchange.Netherlands.Client;
+        var dataset = await InterceptFiles.DatasetAsync(nl);
+        await InterceptFiles.ImportAsync(nl, dataset, InterceptFiles.Ndjson(
+            InterceptFiles.Line("u-1", "2021-01-01T00:00:00Z", "aaa", "bbb", "een"),
+            InterceptFiles.Line("u-2", "2021-01-01T00:01:00Z", "bbb", "aaa", "twee"),
+            InterceptFiles.Line("u-3", "2021-01-01T00:02:00Z", "aaa", "bbb", "drie")));
+        await ShareAsync(exchange, dataset);
+        Assert.Equal(3, (await PullAsync(exchange, dataset)).Received);
+        await WaitAsync(async () => (await exchange.Belgium!.Client.Intercepts.GetDatasetContentsAsync(new() { Dataset = dataset })).FullTextIndexed,
+            "Belgium's background indexes of its copy");
+        Assert.True(await OnBelgianCopyAsync(exchange, HasUniqueIndexAsync));
+
+        // As if the background indexer had not got to the copy yet, and the owner had sent u-1 twice.
+        await OnBelgianCopyAsync(exchange, async (db, key) =>
+        {
+            // Table and index names cannot be parameters; the key is the database's own number.
+            var partition = $"intercepted_messages_{key}";
+            string[] statements =
+            [
+                $"DROP INDEX ix_{partition}_source",
+                $"INSERT INTO {partition} SELECT dataset_key, sequence + 100, source_id, sent_time, sender, recipient, sender_device, recipient_device, "
+                    + $"decrypted, body, attachments, import_key FROM {partition} WHERE source_id = 'u-1'",
+            ];
+            foreach (var statement in statements)
+            {
+                await db.Database.ExecuteSqlRawAsync(statement);
+            }
+
+            await db.Database.ExecuteSqlAsync($"UPDATE \"InterceptDatasetContents\" SET \"FullTextIndexed\" = false, \"MessageCount\" = 4 WHERE \"Key\" = {key}");
+            return true;
+        });
+        await InterceptFiles.ImportAsync(nl, dataset, InterceptFiles.Ndjson(InterceptFiles.Line("u-4", "2021-01-01T00:03:00Z", "bbb", "aaa", "vier")));
+
+        // Without the unique index the pull's write (which skips known ids by it) would fail.
+        var second = await PullAsync(exchange, dataset);
+
+        Assert.Equal(1, second.Received);
+        Assert.Equal(4, (await exchange.Belgium!.Client.Intercepts.GetDatasetContentsAsync(new() { Dataset = dataset })).MessageCount);
+        Assert.Equal(4, await BelgianRowsAsync(exchange));
+        Assert.True(await OnBelgianCopyAsync(exchange, HasUniqueIndexAsync));
+        var found = await SearchAtBelgiumAsync(exchange, new() { Dataset = dataset, Handle = "aaa", Order = SortOrder.OldestFirst });
+        Assert.Equal(["u-1", "u-2", "u-3", "u-4"], found.Messages.Select(m => m.MessageId));
+
+        static Task<bool> HasUniqueIndexAsync(AgencyDbContext db, long key)
+        {
+            var name = $"ix_intercepted_messages_{key}_source";
+            return db.Database.SqlQuery<bool>($"SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = {name}) AS \"Value\"").SingleAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_partner_can_neither_import_into_stream_nor_pull_nor_search_a_dataset_not_shared_with_it()
     {
         await using var exchange = await ExchangeFixture.StartAsync();
@@ -232,6 +286,15 @@ public sealed class InterceptSharingTests
 
             last = now;
         }
+    }
+
+    /// <summary>Runs <paramref name="action"/> on Belgium's database, given the key of its only dataset copy.</summary>
+    private static async Task<T> OnBelgianCopyAsync<T>(ExchangeFixture exchange, Func<AgencyDbContext, long, Task<T>> action)
+    {
+        await using var scope = exchange.Belgium!.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
+        var key = await db.Set<DatasetContents>().Where(c => c.Foreign).Select(c => c.Key).SingleAsync();
+        return await action(db, key);
     }
 
     private static async Task<long> BelgianRowsAsync(ExchangeFixture exchange)
