@@ -77,6 +77,7 @@ internal static class InterceptBenchmark
             Console.WriteLine($"ceiling: bare binary COPY into an unindexed table of the same shape: {copyCeiling:N0} rows/s ({CeilingSample:N0} rows)");
 
             var dataset = await DatasetAsync(nlClient);
+            var cpu = CpuOf(nl, be);
             clock.Restart();
             Import import;
             await using (var content = InterceptTransfer.OpenContent(path))
@@ -86,6 +87,7 @@ internal static class InterceptBenchmark
 
             var importSeconds = clock.Elapsed.TotalSeconds;
             PrintTimings(nl);
+            PrintCpu("import", cpu, CpuOf(nl, be), import.Imported);
             var importRate = import.Imported / importSeconds;
             Console.WriteLine($"import: {import.Imported:N0} rows in {importSeconds:N1} s = {importRate:N0} rows/s, searchable by handle and time "
                 + $"({import.Rejected} rejected, {import.Duplicates} duplicates); {importRate / copyCeiling:N2} × the bare COPY (target ≥ 0.30)");
@@ -108,6 +110,7 @@ internal static class InterceptBenchmark
                 Share = new Exchange.V1.Share { Record = dataset, Recipient = AgencyCode.Be, Handling = new Handling { Code = HandlingCode.H2 }, Purpose = "benchmark" },
             });
             await WaitForCopyAsync(beClient, dataset);
+            cpu = CpuOf(nl, be);
             clock.Restart();
             using (var pull = beClient.Intercepts.PullDataset(new() { Dataset = dataset }, Justification.Of("benchmark")))
             {
@@ -119,6 +122,7 @@ internal static class InterceptBenchmark
             var transferSeconds = clock.Elapsed.TotalSeconds;
             PrintTimings(be);
             var held = (await beClient.Intercepts.GetDatasetContentsAsync(new() { Dataset = dataset })).MessageCount;
+            PrintCpu("pull", cpu, CpuOf(nl, be), held);
             var transferRate = held / transferSeconds;
             Console.WriteLine($"transfer NL → BE: {held:N0} rows in {transferSeconds:N1} s = {transferRate:N0} rows/s, searchable at BE "
                 + $"(target ≥ 150,000); {transferRate / streamCeiling:N2} × the bare stream");
@@ -161,6 +165,60 @@ internal static class InterceptBenchmark
         {
             Console.WriteLine($"  {service.Address.Port}: {line.Trim()}");
         }
+    }
+
+    private static (TimeSpan Nl, TimeSpan Be, TimeSpan Postgres) CpuOf(AgencyProcess nl, AgencyProcess be) => (nl.ProcessorTime, be.ProcessorTime, PostgresCpu());
+
+    /// <summary>Each service's and PostgreSQL's CPU time over a phase, whatever else the machine did meanwhile: what a row costs each.</summary>
+    private static void PrintCpu(string phase, (TimeSpan Nl, TimeSpan Be, TimeSpan Postgres) before, (TimeSpan Nl, TimeSpan Be, TimeSpan Postgres) after, long rows)
+    {
+        var (nl, be, postgres) = (after.Nl - before.Nl, after.Be - before.Be, after.Postgres - before.Postgres);
+        Console.WriteLine($"CPU during the {phase}: the Dutch service {nl.TotalSeconds:N1} s ({nl.TotalMicroseconds / rows:N1} µs a row), "
+            + $"the Belgian service {be.TotalSeconds:N1} s ({be.TotalMicroseconds / rows:N1} µs a row), "
+            + $"PostgreSQL {postgres.TotalSeconds:N1} s ({postgres.TotalMicroseconds / rows:N1} µs a row)");
+    }
+
+    /// <summary>
+    /// The CPU time of the benchmark's PostgreSQL server: its postmaster (with the backends that
+    /// have ended, which it reaped) and the processes it runs now; zero where that cannot be read.
+    /// </summary>
+    private static TimeSpan PostgresCpu()
+    {
+        var data = Environment.GetEnvironmentVariable("ARGUS_PG_DIR") is { } dir ? Path.Combine(dir, "data", "postmaster.pid") : null;
+        if (data is null || !File.Exists(data) || !int.TryParse(File.ReadLines(data).First(), out var postmaster))
+        {
+            return TimeSpan.Zero;
+        }
+
+        // /proc/PID/stat after the command's closing parenthesis: state, ppid, … utime (14), stime, cutime, cstime, in ticks of 1/100 s.
+        static string[] Fields(string stat)
+        {
+            var text = File.ReadAllText(stat);
+            return text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        }
+
+        long ticks = 0;
+        foreach (var stat in Directory.EnumerateDirectories("/proc").Where(d => char.IsAsciiDigit(Path.GetFileName(d)[0])).Select(d => Path.Combine(d, "stat")))
+        {
+            try
+            {
+                var pid = int.Parse(Path.GetFileName(Path.GetDirectoryName(stat))!, System.Globalization.CultureInfo.InvariantCulture);
+                var fields = Fields(stat);
+                if (pid != postmaster && fields[1] != postmaster.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    continue;
+                }
+
+                var counted = pid == postmaster ? fields[11..15] : fields[11..13];
+                ticks += counted.Sum(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (IOException)
+            {
+                // the process ended meanwhile: its time is its parent's now
+            }
+        }
+
+        return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
     /// <summary>

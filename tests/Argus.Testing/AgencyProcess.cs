@@ -107,6 +107,16 @@ public sealed class AgencyProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The CPU time the process has used since it started (user and system, all its threads).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown, no flushing — as a crash or an OOM kill would.</summary>
     public async Task KillAsync()
     {

@@ -142,6 +142,31 @@ public abstract class InterceptImportTests(AgencyFixture agencies)
     }
 
     [Fact]
+    public async Task The_service_answers_an_imports_first_message_with_its_headers_before_any_data_and_a_refused_one_with_the_refusal()
+    {
+        var dataset = await InterceptFiles.DatasetAsync(Nl);
+
+        // Accepted: the headers come while the client has sent nothing but the first message, so a
+        // client that waits for them never sends data into a refusal.
+        using (var call = Nl.Intercepts.ImportMessages())
+        {
+            await call.RequestStream.WriteAsync(new ImportMessagesRequest { Dataset = dataset, Format = ImportFormat.Ndjson });
+            await call.ResponseHeadersAsync.WaitAsync(TimeSpan.FromSeconds(10));
+            var data = InterceptFiles.Ndjson(InterceptFiles.Line("h-1", "2021-02-01T10:00:00Z", "AAA111", "BBB222", "hallo"));
+            await call.RequestStream.WriteAsync(new ImportMessagesRequest { Offset = 0, Data = Google.Protobuf.ByteString.CopyFrom(data), Finish = true });
+            await call.RequestStream.CompleteAsync();
+            Assert.Equal(1, (await call.ResponseAsync).Import.Imported);
+        }
+
+        // Refused (an unknown dataset): the refusal arrives while the client has sent nothing but
+        // the first message, and has not ended its stream.
+        using var refused = Nl.Intercepts.ImportMessages();
+        await refused.RequestStream.WriteAsync(new ImportMessagesRequest { Dataset = dataset[..^4] + "beef", Format = ImportFormat.Ndjson });
+        var failure = await Assert.ThrowsAsync<RpcException>(() => refused.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(StatusCode.NotFound, failure.StatusCode);
+    }
+
+    [Fact]
     public async Task An_import_cut_off_halfway_leaves_the_dataset_marked_half_imported_and_resumes_from_its_committed_offset()
     {
         var dataset = await InterceptFiles.DatasetAsync(Nl);
