@@ -39,10 +39,7 @@ internal sealed class LineChunk(long firstLine) : IDisposable
         Length += bytes.Length;
     }
 
-    /// <summary>Drops what the open line holds: it is too long, and is skipped to its end.</summary>
-    public void DropOpenLine() => Length = lineStart;
-
-    /// <summary>Ends the open line; <paramref name="tooLong"/> when it was skipped.</summary>
+    /// <summary>Ends the open line; <paramref name="tooLong"/> when it was skipped (what it held of it is dropped).</summary>
     public void EndLine(bool tooLong)
     {
         if (tooLong)

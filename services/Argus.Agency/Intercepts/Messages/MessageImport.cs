@@ -226,8 +226,7 @@ public sealed partial class MessageImport(AgencyDbContext db, DatasetContentsBoo
                 {
                     if (chunk.OpenLineLength + piece.Length > owner.limits.MaxLineBytes)
                     {
-                        skippingLongLine = true;
-                        chunk.DropOpenLine();
+                        skippingLongLine = true; // no more of it is kept; its end drops what was
                     }
                     else
                     {

@@ -115,29 +115,14 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
         // ranges summarise both well: a BRIN index, built in one pass and a few pages large, where
         // b-trees would cost as much again as the handles' ones. One index of both columns serves
         // a condition on either, and reads the table once where two read it twice.
-        List<string> builds =
-        [
+        var searched = BuildConcurrentlyAsync(cancellationToken,
             $"CREATE INDEX IF NOT EXISTS ix_{table}_sender ON {table} (sender, sent_time)",
             $"CREATE INDEX IF NOT EXISTS ix_{table}_recipient ON {table} (recipient, sent_time)",
-            $"CREATE INDEX IF NOT EXISTS ix_{table}_order ON {table} USING brin (sequence, sent_time)",
-        ];
-        if (unique)
-        {
-            builds.Add(UniqueIndex(table));
-        }
-
-        long removed = 0;
-        try
-        {
-            await BuildConcurrentlyAsync(cancellationToken, [.. builds]);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // Rare (a file with a message twice, an import restarted from its start). The other
-            // builds have finished (all are awaited), so only this one is left.
-            removed = await RemoveDuplicatesAsync(table, cancellationToken);
-            await BuildConcurrentlyAsync(cancellationToken, UniqueIndex(table));
-        }
+            $"CREATE INDEX IF NOT EXISTS ix_{table}_order ON {table} USING brin (sequence, sent_time)");
+        // At the same time, on the request's connection (the others have their own).
+        var uniqueBuild = unique ? BuildUniqueIndexAsync(key, cancellationToken) : Task.FromResult(0L);
+        await Task.WhenAll(searched, uniqueBuild);
+        var removed = await uniqueBuild;
 
         // After the builds: ANALYZE's lock waits for theirs.
         await ExecuteAsync($"ANALYZE {table}", [], cancellationToken);
@@ -159,7 +144,7 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
         await ExecuteAsync("SELECT pg_advisory_lock(@class, @key)", lockKey, cancellationToken);
         try
         {
-            await ExecuteAsync("SET maintenance_work_mem = '256MB'", [], cancellationToken);
+            await ExecuteAsync("SET maintenance_work_mem = '256MB'; SET max_parallel_maintenance_workers = 0", [], cancellationToken);
             try
             {
                 await ExecuteAsync(UniqueIndex(table), [], cancellationToken);
@@ -167,6 +152,8 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
+                // Rare (a file with a message twice, an import restarted from its start, an owner
+                // sending an id twice). A delete waits for the other builds of the table to end.
                 var removed = await RemoveDuplicatesAsync(table, cancellationToken);
                 await ExecuteAsync(UniqueIndex(table), [], cancellationToken);
                 return removed;
@@ -174,7 +161,7 @@ internal sealed class PostgresMessageStore(AgencyDbContext db) : MessageStore(db
         }
         finally
         {
-            await ExecuteAsync("RESET maintenance_work_mem", [], CancellationToken.None);
+            await ExecuteAsync("RESET maintenance_work_mem; RESET max_parallel_maintenance_workers", [], CancellationToken.None);
             await ExecuteAsync("SELECT pg_advisory_unlock(@class, @key)", lockKey, CancellationToken.None);
         }
     }
