@@ -99,6 +99,7 @@ internal static class ExchangeBenchmark
             await db.SaveChangesAsync();
         }
 
+        Console.WriteLine($"outbox relay: publishing a backlog of {backlog:N0} events");
         var clock = Stopwatch.StartNew();
         agency.Services.GetRequiredService<OutboxSignal>().Notify();
         while (true)

@@ -127,6 +127,22 @@ public abstract class AgencyApiTests(AgencyFixture agencies)
     }
 
     [Fact]
+    public async Task A_retried_registration_whose_exhibit_number_its_first_attempt_took_returns_the_first_item()
+    {
+        // The retry's own checks refuse it (the exhibit number is taken — by its first attempt):
+        // it must still get the first result, not AlreadyExists.
+        var operation = await OpenOperationAsync(Nl);
+        var request = new CreateEvidenceItemRequest { Parent = operation.Name, EvidenceItem = Firearm("SVO-RETRY-1"), RequestId = NewRequestId() };
+
+        var first = (await Nl.Evidence.CreateEvidenceItemAsync(request)).EvidenceItem;
+        var retried = (await Nl.Evidence.CreateEvidenceItemAsync(request)).EvidenceItem;
+
+        Assert.Equal(first, retried);
+        var listed = await Nl.Evidence.ListEvidenceItemsAsync(new ListEvidenceItemsRequest { Parent = operation.Name });
+        Assert.Equal([first.Name], listed.EvidenceItems.Select(e => e.Name));
+    }
+
+    [Fact]
     public async Task Concurrent_first_attempts_with_one_request_id_create_one_record()
     {
         var operation = await OpenOperationAsync(Nl);

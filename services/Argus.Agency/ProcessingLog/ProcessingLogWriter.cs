@@ -174,32 +174,26 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
         }
 
         var (chainHead, chainSequence) = (head, sequence);
-        if (changesPending)
+        var unchained = changesPending ? await UnchainedAsync(connection, transaction) : [];
+        foreach (var entry in unchained)
         {
-            var unchained = await UnchainedAsync(connection, transaction);
-            await using var seal = Command(connection, transaction,
-                """UPDATE "AuditEntries" SET "Sequence" = @sequence, "PreviousHash" = @previous, "Hash" = @hash WHERE "Id" = @id""",
-                "sequence", "previous", "hash", "id");
-            foreach (var entry in unchained)
-            {
-                Chain(entry, ref chainHead, ref chainSequence);
-                await RunAsync(seal, entry.Sequence!.Value, entry.PreviousHash!, entry.Hash!, entry.Id);
-            }
+            Chain(entry, ref chainHead, ref chainSequence);
         }
 
-        if (consultations.Count > 0)
+        foreach (var entry in consultations)
         {
-            await using var insert = Command(connection, transaction,
-                """INSERT INTO "AuditEntries" ("Sequence", "Time", "ClientId", "Action", "Record", "Justification", "Recipients", "Details", "PreviousHash", "Hash") """ +
-                "VALUES (@sequence, @time, @client, @action, @record, @justification, @recipients, @details, @previous, @hash)",
-                "sequence", "time", "client", "action", "record", "justification", "recipients", "details", "previous", "hash");
-            foreach (var entry in consultations)
-            {
-                Chain(entry, ref chainHead, ref chainSequence);
-                await RunAsync(insert, entry.Sequence!.Value,
-                    sqlite ? entry.Time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture) : entry.Time,
-                    entry.ClientId, entry.Action.ToString(), entry.Record, entry.Justification, entry.Recipients, entry.Details, entry.PreviousHash!, entry.Hash!);
-            }
+            Chain(entry, ref chainHead, ref chainSequence);
+        }
+
+        if (sqlite)
+        {
+            await ChainEachAsync(connection, transaction, unchained);
+            await InsertEachAsync(connection, transaction, consultations);
+        }
+        else
+        {
+            await ChainAllAsync((Npgsql.NpgsqlConnection)connection, transaction, unchained);
+            await InsertAllAsync((Npgsql.NpgsqlConnection)connection, transaction, consultations);
         }
 
         await transaction.CommitAsync();
@@ -258,6 +252,98 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
         }
 
         return entries;
+    }
+
+    private const string InsertColumns =
+        """INSERT INTO "AuditEntries" ("Sequence", "Time", "ClientId", "Action", "Record", "Justification", "Recipients", "Details", "PreviousHash", "Hash") """;
+
+    /// <summary>SQLite, in-process: one prepared statement per entry costs no round trip.</summary>
+    private static async Task ChainEachAsync(DbConnection connection, DbTransaction transaction, List<AuditEntryEntity> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await using var seal = Command(connection, transaction,
+            """UPDATE "AuditEntries" SET "Sequence" = @sequence, "PreviousHash" = @previous, "Hash" = @hash WHERE "Id" = @id""",
+            "sequence", "previous", "hash", "id");
+        foreach (var entry in entries)
+        {
+            await RunAsync(seal, entry.Sequence!.Value, entry.PreviousHash!, entry.Hash!, entry.Id);
+        }
+    }
+
+    private static async Task InsertEachAsync(DbConnection connection, DbTransaction transaction, List<AuditEntryEntity> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await using var insert = Command(connection, transaction,
+            InsertColumns + "VALUES (@sequence, @time, @client, @action, @record, @justification, @recipients, @details, @previous, @hash)",
+            "sequence", "time", "client", "action", "record", "justification", "recipients", "details", "previous", "hash");
+        foreach (var entry in entries)
+        {
+            await RunAsync(insert, entry.Sequence!.Value, entry.Time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture),
+                entry.ClientId, entry.Action.ToString(), entry.Record, entry.Justification, entry.Recipients, entry.Details, entry.PreviousHash!, entry.Hash!);
+        }
+    }
+
+    /// <summary>PostgreSQL: the whole batch's places in the chain in one statement, one round trip whatever its size.</summary>
+    private static async Task ChainAllAsync(Npgsql.NpgsqlConnection connection, DbTransaction transaction, List<AuditEntryEntity> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await using var seal = new Npgsql.NpgsqlCommand(
+            """
+            UPDATE "AuditEntries" AS e SET "Sequence" = c.sequence, "PreviousHash" = c.previous, "Hash" = c.hash
+            FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS c(id, sequence, previous, hash)
+            WHERE e."Id" = c.id
+            """, connection, (Npgsql.NpgsqlTransaction)transaction)
+        {
+            Parameters =
+            {
+                new() { Value = entries.Select(e => e.Id).ToArray() },
+                new() { Value = entries.Select(e => e.Sequence!.Value).ToArray() },
+                new() { Value = entries.Select(e => e.PreviousHash!).ToArray() },
+                new() { Value = entries.Select(e => e.Hash!).ToArray() },
+            },
+        };
+        await seal.ExecuteNonQueryAsync();
+    }
+
+    private static async Task InsertAllAsync(Npgsql.NpgsqlConnection connection, DbTransaction transaction, List<AuditEntryEntity> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await using var insert = new Npgsql.NpgsqlCommand(
+            InsertColumns +
+            "SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])",
+            connection, (Npgsql.NpgsqlTransaction)transaction)
+        {
+            Parameters =
+            {
+                new() { Value = entries.Select(e => e.Sequence!.Value).ToArray() },
+                new() { Value = entries.Select(e => e.Time).ToArray() },
+                new() { Value = entries.Select(e => e.ClientId).ToArray() },
+                new() { Value = entries.Select(e => e.Action.ToString()).ToArray() },
+                new() { Value = entries.Select(e => e.Record).ToArray() },
+                new() { Value = entries.Select(e => e.Justification).ToArray() },
+                new() { Value = entries.Select(e => e.Recipients).ToArray() },
+                new() { Value = entries.Select(e => e.Details).ToArray() },
+                new() { Value = entries.Select(e => e.PreviousHash!).ToArray() },
+                new() { Value = entries.Select(e => e.Hash!).ToArray() },
+            },
+        };
+        await insert.ExecuteNonQueryAsync();
     }
 
     private static void Chain(AuditEntryEntity entry, ref string previousHash, ref long previousSequence)

@@ -101,28 +101,40 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
     /// <summary>
     /// Stores a new record, unless a request with the same key already did (then returns that one).
     /// Its operation and links must exist; <paramref name="validate"/> checks anything else the kind
-    /// requires. Both run after the retry check, so a retry is not refused for colliding with its
-    /// own first attempt.
+    /// requires.
+    /// <para>
+    /// Optimistic about retries, which are rare: the key is not looked up first — its unique index
+    /// refuses a second insert, and only then is the first result read. A retry whose checks refuse
+    /// it (colliding with its own first attempt, e.g. on a unique exhibit number) is looked up
+    /// before the refusal is given, so it still gets the first result. That saves every create one
+    /// round trip to the database.
+    /// </para>
     /// </summary>
     public async Task<T> CreateAsync<T>(T record, IdempotencyKey? key, Func<Task>? validate, CancellationToken cancellationToken)
         where T : Record
     {
-        if (await FindEarlierAsync<T>(key, cancellationToken) is { } earlier)
+        try
         {
-            // Returning the first result shows the record again: that is a consultation.
-            await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, earlier.Name, Details: "retry of its create"));
-            return earlier;
-        }
+            if (record is OperationRecord child && !await ExistsAsync(kinds.OperationNamed(child.OperationId), cancellationToken))
+            {
+                throw new ResourceNotFoundException(child.OperationName);
+            }
 
-        if (record is OperationRecord child && !await ExistsAsync(kinds.OperationNamed(child.OperationId), cancellationToken))
-        {
-            throw new ResourceNotFoundException(child.OperationName);
+            await CheckLinksAsync(record, cancellationToken);
+            if (validate is not null)
+            {
+                await validate();
+            }
         }
-
-        await CheckLinksAsync(record, cancellationToken);
-        if (validate is not null)
+        catch (Exception ex) when (key is not null && ex is ResourceNotFoundException or ResourceAlreadyExistsException or InvalidInputException or PreconditionFailedException)
         {
-            await validate();
+            db.ChangeTracker.Clear(); // whatever the checks added (a seizure's custody event) is not this request's to save
+            if (await FindEarlierAsync<T>(key, cancellationToken) is { } earlier)
+            {
+                return await RetriedAsync(earlier);
+            }
+
+            throw;
         }
 
         var now = Input.TruncateToMicroseconds(clock.GetUtcNow());
@@ -143,14 +155,21 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
         }
         catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
         {
-            // Lost a race: either a concurrent retry of the same request (return its result), or
-            // another create of the same unique thing.
+            // A retry of the same request (its first attempt, or a concurrent one, committed first:
+            // return that result), or another create of the same unique thing.
             db.ChangeTracker.Clear();
             var raced = await FindEarlierAsync<T>(key, cancellationToken)
                 ?? throw new ResourceAlreadyExistsException($"{record.Name} or a record with the same unique values already exists.");
-            await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, raced.Name, Details: "retry of its create"));
-            return raced;
+            return await RetriedAsync(raced);
         }
+    }
+
+    /// <summary>The first result of a retried create: showing it again is a consultation.</summary>
+    private async Task<T> RetriedAsync<T>(T earlier)
+        where T : Record
+    {
+        await log.ConsultedAsync(new ProcessingEvent(ProcessingAction.Consultation, earlier.Name, Details: "retry of its create"));
+        return earlier;
     }
 
     /// <summary>
