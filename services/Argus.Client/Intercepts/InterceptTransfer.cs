@@ -18,6 +18,7 @@ public static class InterceptTransfer
 
     /// <summary>How long an import waits for the service to accept its first message before it sends data anyway.</summary>
     private static readonly TimeSpan AcceptanceWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RefusalWait = TimeSpan.FromMilliseconds(100);
 
     /// <summary>NDJSON for .ndjson/.jsonl/.json, CSV for .csv (each also with .gz); null otherwise.</summary>
     public static ImportFormat? FormatOf(string fileName)
@@ -67,7 +68,10 @@ public static class InterceptTransfer
             // send them early (an older version) gets the data after a few seconds, as it always did.
             await WriteAsync(new ImportMessagesRequest { Dataset = dataset, Format = resume is null ? format : ImportFormat.Unspecified, Resume = resume ?? "", Offset = offset });
             await AcceptedAsync(call.ResponseHeadersAsync, cancellationToken);
-            if (call.ResponseAsync.IsCompleted)
+            // A refusal is a response of trailers only: its headers come with the status, and the
+            // call completes just after them, not before this line can see it. A moment's wait
+            // tells a refusal from an acceptance, which sends its headers and waits for the data.
+            if (await Task.WhenAny(call.ResponseAsync, Task.Delay(RefusalWait, cancellationToken)) == call.ResponseAsync)
             {
                 return (await call.ResponseAsync).Import; // refused: this throws the service's answer
             }
