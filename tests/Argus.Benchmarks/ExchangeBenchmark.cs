@@ -5,24 +5,26 @@ using Argus.Agency.Outbox;
 using Argus.Agency.Persistence;
 using Argus.Agency.Replica;
 using Argus.Arrests.V1;
+using Argus.Client;
 using Argus.Client.Security;
 using Argus.Events;
 using Argus.Hosting.Persistence;
-using Argus.Belgium;
-using Argus.Netherlands;
 using Argus.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Argus.Benchmarks;
 
 /// <summary>
 /// bench.sh exchange: the outbox relay's maximum rate (a backlog of events published with
 /// confirms), and, at a steady 500 writes/s on the Netherlands, the delay from a write to the
-/// record being readable in Belgium's replica (event on the real RabbitMQ, fetch over gRPC).
+/// record being readable in Belgium's replica (the event, carrying the record, on the real
+/// RabbitMQ). Each agency service runs in its own process, as deployed: its memory and CPU are its
+/// own, and so are its runtime, thread pool and collector.
 /// </summary>
 internal static class ExchangeBenchmark
 {
+    private const int Backlog = 20_000;
+
     public static async Task<int> RunAsync(BenchmarkSettings settings)
     {
         await using var identity = await RunningIdentity.StartAsync(DatabaseProvider.PostgreSql);
@@ -30,21 +32,35 @@ internal static class ExchangeBenchmark
             [ArgusScopes.OperationsWrite, ArgusScopes.ArrestsWrite, ArgusScopes.ArrestsRead, ArgusScopes.Exchange], agency: "nl");
         var (_, belgianService) = await identity.RegisterAgencyServiceAsync("argus-be", "be", [ArgusAudiences.Agency("nl")],
             [ArgusScopes.Exchange, ArgusScopes.OperationsRead, ArgusScopes.SearchesRead, ArgusScopes.ArrestsRead, ArgusScopes.EvidenceRead]);
-        await using var nl = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.PostgreSql, identity, caller,
-            extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"]);
-        await using var subscriber = await EventSubscriber.StartAsync("nl", "argus.arrest-recorded");
-        var relayRate = await MeasureRelayAsync(nl, subscriber, backlog: 20_000);
-        Console.WriteLine($"outbox relay: {relayRate:N0} events/s (20,000 events, publisher confirms, to a durable queue)");
-
-        await using var be = await RunningAgency.StartAsync(new BelgianJurisdiction(), DatabaseProvider.PostgreSql, identity,
-            own: belgianService, partners: new Dictionary<string, Uri> { ["Nl"] = nl.Address },
-            extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}", $"--Argus:Replica:Queue=argus.be.replica.bench-{Guid.NewGuid():N}"]);
-        var parent = (await nl.Client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
+        var (nlDatabase, beDatabase) = (await TestPostgres.CreateDatabaseAsync("nl"), await TestPostgres.CreateDatabaseAsync("be"));
+        string[] common = ["--Database:Provider=PostgreSql", $"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"];
+        var folders = new[] { Directory.CreateTempSubdirectory("argus-bench-nl-").FullName, Directory.CreateTempSubdirectory("argus-bench-be-").FullName };
+        await using var nl = await AgencyProcess.StartAsync("Argus.Netherlands", "nl", TestPki.FreePort(), folders[0], identity,
+            [.. common, $"--Database:ConnectionString={nlDatabase}"]);
+        using var tokens = new AccessTokenSource(caller);
+        using var client = AgencyClient.For(nl.Address, "nl", tokens, caller);
+        var parent = (await client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
         {
             OperationId = "bench-" + Guid.NewGuid().ToString("N")[..8],
             Operation = UnaryBenchmark.NewOperation(),
         })).Operation.Name;
-        await nl.Client.Exchange.ShareRecordAsync(new Exchange.V1.ShareRecordRequest
+
+        double relayRate;
+        await using (var subscriber = await EventSubscriber.StartAsync("nl", "argus.arrest-recorded"))
+        {
+            relayRate = await MeasureRelayAsync(client, parent, nlDatabase, subscriber);
+        }
+
+        var (cpuAfterRelay, peakAfterRelay) = (nl.ProcessorTime, nl.PeakResidentMb);
+        Console.WriteLine($"outbox relay: {relayRate:N0} events/s ({Backlog:N0} events, publisher confirms, to a durable queue); "
+            + $"the Dutch service's peak resident memory so far {peakAfterRelay:N0} MB");
+
+        await using var be = await AgencyProcess.StartAsync("Argus.Belgium", "be", TestPki.FreePort(), folders[1], identity,
+            [.. common, $"--Database:ConnectionString={beDatabase}",
+                $"--Argus:Credentials:ClientId={belgianService.ClientId}", $"--Argus:Credentials:CertificatePath={belgianService.Certificate}",
+                $"--Argus:Credentials:KeyPath={belgianService.Key}", $"--Argus:Partners:Nl:Address={nl.Address}",
+                $"--Argus:Replica:Queue=argus.be.replica.bench-{Guid.NewGuid():N}"]);
+        await client.Exchange.ShareRecordAsync(new Exchange.V1.ShareRecordRequest
         {
             Share = new Exchange.V1.Share
             {
@@ -54,22 +70,21 @@ internal static class ExchangeBenchmark
 
         // The steady rate asked for, then twice and four times it, shorter: where the delay turns.
         var runs = new List<(int Rate, double P50, double P99, int Writes, double Achieved)>();
+        var databases = new Databases(nlDatabase, beDatabase);
         foreach (var (factor, share) in new[] { (1, 1.0), (2, 0.6), (4, 0.4) })
         {
             var rate = settings.Rate * factor;
-            var (p50, p99, writes, achieved) = await MeasureReplicaDelayAsync(nl, be, parent, rate, settings.Duration * share);
+            var (p50, p99, writes, achieved) = await MeasureReplicaDelayAsync(client, databases, parent, rate, settings.Duration * share);
             runs.Add((rate, p50, p99, writes, achieved));
             Console.WriteLine($"{rate} writes/s asked for {(settings.Duration * share).TotalSeconds:N0} s ({writes} writes on NL, shared with BE; NL answered them at {achieved:N0}/s): NL commit → copy committed in Belgium's replica p50 {p50:N1} ms, p99 {p99:N1} ms");
         }
 
         var knee = runs.Where(r => r.P99 <= 100).Select(r => (int?)r.Rate).Max();
-        double peakRssMb;
-        using (var self = Process.GetCurrentProcess())
-        {
-            peakRssMb = self.PeakWorkingSet64 / 1e6;
-        }
-
-        Console.WriteLine($"knee (highest rate with p99 ≤ 100 ms): {(knee is { } k ? $"{k} writes/s" : "none of the rates tried")}; peak RSS {peakRssMb:N0} MB");
+        var (nlPeak, bePeak) = (nl.PeakResidentMb, be.PeakResidentMb);
+        var (nlCpu, beCpu) = (nl.ProcessorTime - cpuAfterRelay, be.ProcessorTime);
+        Console.WriteLine($"knee (highest rate with p99 ≤ 100 ms): {(knee is { } k ? $"{k} writes/s" : "none of the rates tried")}");
+        Console.WriteLine($"peak resident memory of each service's process over its life (target < 300): the Dutch service {nlPeak:N0} MB, the Belgian service {bePeak:N0} MB");
+        Console.WriteLine($"CPU over the replica runs: the Dutch service {nlCpu.TotalSeconds:N1} s, the Belgian service {beCpu.TotalSeconds:N1} s");
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             benchmark = "exchange",
@@ -83,32 +98,45 @@ internal static class ExchangeBenchmark
             runs = runs.Select(r => new { writes_per_s = r.Rate, achieved_writes_per_s = Math.Round(r.Achieved), p50_ms = Math.Round(r.P50, 1), p99_ms = Math.Round(r.P99, 1), r.Writes }),
             knee_writes_per_s = knee,
             relay_events_per_s = Math.Round(relayRate),
-            peak_rss_mb = Math.Round(peakRssMb),
-            peak_rss_of = "the benchmark process: identity server, both agency services and the clients, in-process",
+            peak_rss_mb = Math.Round(Math.Max(nlPeak, bePeak)),
+            peak_rss_nl_mb = Math.Round(nlPeak),
+            peak_rss_be_mb = Math.Round(bePeak),
+            peak_rss_nl_after_relay_mb = Math.Round(peakAfterRelay),
+            peak_rss_of = "each agency service's own process (the larger of the two in peak_rss_mb)",
+            cpu_replica_runs_nl_s = Math.Round(nlCpu.TotalSeconds, 1),
+            cpu_replica_runs_be_s = Math.Round(beCpu.TotalSeconds, 1),
             measured_to = "the record readable in Belgium's replica (PostgreSQL both sides, RabbitMQ quorum queue; the event carries the record, no fetch)",
         }));
         return 0;
     }
 
-    /// <summary>Writes a backlog straight into the outbox, wakes the relay, and times until every row is confirmed.</summary>
-    private static async Task<double> MeasureRelayAsync(RunningAgency agency, EventSubscriber subscriber, int backlog)
+    /// <summary>The two services' databases, read from outside: counting and timing adds no work to either service.</summary>
+    private sealed record Databases(string Netherlands, string Belgium)
     {
-        await using (var scope = agency.Services.CreateAsyncScope())
+        public static PostgresAgencyDbContext Open(string connectionString) =>
+            new(new DbContextOptionsBuilder<PostgresAgencyDbContext>().UseNpgsql(connectionString).Options);
+    }
+
+    /// <summary>
+    /// Writes a backlog straight into the Dutch outbox, wakes the relay with one create (a commit
+    /// notifies it), and times until every row is confirmed.
+    /// </summary>
+    private static async Task<double> MeasureRelayAsync(AgencyClient client, string parent, string database, EventSubscriber subscriber)
+    {
+        await using (var db = Databases.Open(database))
         {
-            var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
             var now = DateTimeOffset.UtcNow;
-            db.Set<OutboxMessage>().AddRange(Enumerable.Range(0, backlog).Select(i => OutboxMessage.For(
+            db.Set<OutboxMessage>().AddRange(Enumerable.Range(0, Backlog - 1).Select(i => OutboxMessage.For(
                 new ArrestRecorded(Guid.CreateVersion7(), "nl", $"operations/bench/arrests/{i}", 1, "H2", now), "nl", now)));
             await db.SaveChangesAsync();
         }
 
-        Console.WriteLine($"outbox relay: publishing a backlog of {backlog:N0} events");
+        Console.WriteLine($"outbox relay: publishing a backlog of {Backlog:N0} events");
         var clock = Stopwatch.StartNew();
-        agency.Services.GetRequiredService<OutboxSignal>().Notify();
+        await client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = parent, Arrest = UnaryBenchmark.NewArrest() });
         while (true)
         {
-            await using var scope = agency.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
+            await using var db = Databases.Open(database);
             if (!await db.Set<OutboxMessage>().AnyAsync(m => m.PublishTime == null))
             {
                 break;
@@ -117,8 +145,8 @@ internal static class ExchangeBenchmark
             await Task.Delay(20);
         }
 
-        var rate = backlog / clock.Elapsed.TotalSeconds;
-        await subscriber.WaitForAsync(received => received.Count >= backlog, TimeSpan.FromSeconds(60));
+        var rate = Backlog / clock.Elapsed.TotalSeconds;
+        await subscriber.WaitForAsync(received => received.Count >= Backlog, TimeSpan.FromSeconds(60));
         return rate;
     }
 
@@ -128,13 +156,14 @@ internal static class ExchangeBenchmark
     /// before its commit): both on this machine's clock, read from the databases afterwards, so
     /// measuring adds no load.
     /// </summary>
-    private static async Task<(double P50, double P99, int Writes, double Achieved)> MeasureReplicaDelayAsync(RunningAgency nl, RunningAgency be, string parent, int perSecond, TimeSpan duration)
+    private static async Task<(double P50, double P99, int Writes, double Achieved)> MeasureReplicaDelayAsync(AgencyClient client, Databases databases, string parent,
+        int perSecond, TimeSpan duration)
     {
         var count = (int)(duration.TotalSeconds * perSecond);
         var writes = new List<Task<Arrest>>(count);
         var origin = Stopwatch.GetTimestamp();
         using var sampling = new CancellationTokenSource();
-        var sampler = SampleAsync(nl, be, origin, sampling.Token);
+        var sampler = SampleAsync(databases, origin, sampling.Token);
         using var ticks = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
         while (writes.Count < count)
         {
@@ -143,7 +172,7 @@ internal static class ExchangeBenchmark
             while (writes.Count < due)
             {
                 writes.Add(Task.Run(async () =>
-                    (await nl.Client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = parent, Arrest = UnaryBenchmark.NewArrest() },
+                    (await client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = parent, Arrest = UnaryBenchmark.NewArrest() },
                         // Past the knee the open loop queues writes for longer than the client's default 10 s.
                         deadline: DateTime.UtcNow.AddMinutes(2))).Arrest));
             }
@@ -155,13 +184,12 @@ internal static class ExchangeBenchmark
         await sampling.CancelAsync();
         await sampler;
         var until = DateTime.UtcNow.AddSeconds(120);
+        var arrests = Agency.AgencyRecordKinds.All.Of(typeof(Agency.Arrests.Arrest)).Name;
         Dictionary<string, DateTimeOffset> copies;
         while (true)
         {
-            await using var scope = be.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-            copies = await db.Set<ForeignRecord>().AsNoTracking().Where(c => c.Kind == Agency.AgencyRecordKinds.All.Of(typeof(Agency.Arrests.Arrest)).Name)
-                .ToDictionaryAsync(c => c.Record, c => c.UpdateTime);
+            await using var db = Databases.Open(databases.Belgium);
+            copies = await db.Set<ForeignRecord>().AsNoTracking().Where(c => c.Kind == arrests).ToDictionaryAsync(c => c.Record, c => c.UpdateTime);
             var arrived = written.Keys.Count(copies.ContainsKey);
             Console.WriteLine($"  +{Stopwatch.GetElapsedTime(origin).TotalSeconds:N0} s: {arrived} of {written.Count} in Belgium's replica");
             if (arrived == written.Count || DateTime.UtcNow > until)
@@ -183,19 +211,19 @@ internal static class ExchangeBenchmark
     }
 
     /// <summary>Where the events are while the writes go on: written and published on NL, applied on BE (every 500 ms).</summary>
-    private static async Task SampleAsync(RunningAgency nl, RunningAgency be, long origin, CancellationToken stop)
+    private static async Task SampleAsync(Databases databases, long origin, CancellationToken stop)
     {
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(500, stop);
-                await using var nlScope = nl.Services.CreateAsyncScope();
-                await using var beScope = be.Services.CreateAsyncScope();
-                var outbox = nlScope.ServiceProvider.GetRequiredService<AgencyDbContext>().Set<OutboxMessage>().Where(m => m.RoutingKey == "be");
+                await using var nl = Databases.Open(databases.Netherlands);
+                await using var be = Databases.Open(databases.Belgium);
+                var outbox = nl.Set<OutboxMessage>().Where(m => m.RoutingKey == "be");
                 var total = await outbox.CountAsync(stop);
                 var published = await outbox.CountAsync(m => m.PublishTime != null, stop);
-                var applied = await beScope.ServiceProvider.GetRequiredService<AgencyDbContext>().Set<InboxMessage>().CountAsync(stop);
+                var applied = await be.Set<InboxMessage>().CountAsync(stop);
                 Console.WriteLine($"  +{Stopwatch.GetElapsedTime(origin).TotalSeconds:N1} s: NL wrote {total} events for BE, published {published}; BE applied {applied}");
             }
         }
