@@ -1,3 +1,4 @@
+using Argus.Hosting.Admission;
 using Argus.Hosting.Errors;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Hosting;
@@ -74,7 +75,10 @@ public static class ArgusServiceDefaults
             grpc.MaxSendMessageSize = 4 * MaxMessageBytes;
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<RpcErrorInterceptor>();
+            // Inside the error interceptor, which turns its refusal into ResourceExhausted.
+            grpc.Interceptors.Add<CallAdmissionInterceptor>();
         });
+        builder.Services.AddSingleton(CallAdmission.FromConfiguration(builder.Configuration));
         UndecodableRequests.BindWithDecodingErrors(builder.Services);
         return grpc;
     }
