@@ -175,12 +175,7 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
 
         var (chainHead, chainSequence) = (head, sequence);
         var unchained = changesPending ? await UnchainedAsync(connection, transaction) : [];
-        foreach (var entry in unchained)
-        {
-            Chain(entry, ref chainHead, ref chainSequence);
-        }
-
-        foreach (var entry in consultations)
+        foreach (var entry in unchained.Concat(consultations))
         {
             Chain(entry, ref chainHead, ref chainSequence);
         }

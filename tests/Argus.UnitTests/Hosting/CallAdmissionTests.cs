@@ -24,7 +24,7 @@ public sealed class CallAdmissionTests
 
         release.SetResult(1);
         Assert.Equal(1, await first);
-        Assert.Equal(2, await second);
+        Assert.Equal(2, await second.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.True(secondRan);
         Assert.Equal(0, admission.Waiting);
     }
@@ -49,6 +49,7 @@ public sealed class CallAdmissionTests
         release.SetResult(1);
         await first;
         Assert.False(ran);
-        Assert.Equal(5, await admission.RunAsync(() => Task.FromResult(5), CancellationToken.None)); // the turn came back
+        // The turn came back: without it this call would wait for ever, so it is given 5 s.
+        Assert.Equal(5, await admission.RunAsync(() => Task.FromResult(5), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)));
     }
 }
