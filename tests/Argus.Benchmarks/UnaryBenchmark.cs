@@ -158,6 +158,9 @@ internal static class UnaryBenchmark
         return created.Operation.Name;
     }
 
+    /// <summary>One of ~11,000 accounts, as in the case: every arrest on one handle would make each insert contend for one index page.</summary>
+    private static string SkyHandle() => $"SKY-{Random.Shared.Next(11_000):X5}";
+
     internal static Arrest NewArrest() => new()
     {
         Subject = new Person
@@ -168,7 +171,7 @@ internal static class UnaryBenchmark
             Nationalities = { "NL" },
             NationalIdentifier = new NationalIdentifier { Country = "NL", Value = "111222333" },
             Category = DataSubjectCategory.Suspect,
-            CommunicationIdentifiers = { new CommunicationIdentifier { Type = CommunicationType.SkyEcc, Value = "SKY-4X9K2M" } },
+            CommunicationIdentifiers = { new CommunicationIdentifier { Type = CommunicationType.SkyEcc, Value = SkyHandle() } },
         },
         ArrestTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2021, 3, 9, 5, 20, 0, TimeSpan.Zero)),
         Place = new Location { StreetAddress = "Coolsingel 40", Municipality = "Rotterdam", Country = "NL" },
