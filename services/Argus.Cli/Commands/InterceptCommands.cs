@@ -174,7 +174,7 @@ internal static class InterceptCommands
             await foreach (var step in stream.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 last = step;
-                progress.Report(step.Received, step.Received);
+                progress.Report(step.Received, step.Received, step.Offered);
             }
 
             progress.Finish();

@@ -3,6 +3,7 @@ using Argus.Agency.Intercepts.Messages;
 using Argus.Agency.Persistence;
 using Argus.Agency.ProcessingLog;
 using Argus.Client.Intercepts;
+using Argus.Client.Security;
 using Argus.Common.V1;
 using Argus.Exchange.V1;
 using Argus.Hosting.Persistence;
@@ -94,9 +95,16 @@ public sealed class InterceptSharingTests
         Assert.InRange(held, DatasetPull.DefaultBatchSize, Total - DatasetPull.DefaultBatchSize);
         Assert.Equal(0, held % DatasetPull.DefaultBatchSize); // whole batches only
 
-        var second = await PullAsync(exchange, dataset);
+        // The next pull as an officer runs it: `argus intercepts pull`, its bar towards what the owner offers.
+        var officer = await exchange.Identity.RegisterAsync($"cli-pull-be-{provider}".ToLowerInvariant(), [ArgusAudiences.Agency("be")],
+            [.. AgencyFixture.RecordScopes, ArgusScopes.Exchange], mutualTls: false, agency: "be");
+        var second = await AuditorCli.RunAsync(exchange.Identity, officer, "intercepts", "pull", "--from", "nl", "--dataset", dataset,
+            "--agency", exchange.Belgium.Address.ToString(), "--agency-code", "be", "--justification", "Identifying suspects for the Antwerp searches");
 
-        Assert.Equal(Total - held, second.Received);
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Contains($"Pulled {Total - held:N0} messages of {dataset} from nl ({Total - held:N0} offered).", second.Out, StringComparison.Ordinal);
+        Assert.True(second.Error.Contains($"[##############################] 100 % of {Total - held:N0} rows", StringComparison.Ordinal), second.Error);
+        Assert.Contains("rows/s", second.Error, StringComparison.Ordinal);
         Assert.Equal(Total, (await exchange.Belgium.Client.Intercepts.GetDatasetContentsAsync(new() { Dataset = dataset })).MessageCount);
         Assert.Equal(Total, await BelgianRowsAsync(exchange));
         var streams = (await OwnerLogAsync(exchange, dataset, ProcessingAction.Disclosure)).Where(d => d.Details.StartsWith("messages streamed", StringComparison.Ordinal)).ToList();
@@ -203,10 +211,12 @@ public sealed class InterceptSharingTests
         }
     }
 
-    [Fact]
-    public async Task A_partner_can_neither_import_into_stream_nor_pull_nor_search_a_dataset_not_shared_with_it()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task A_partner_can_neither_import_into_stream_nor_pull_nor_search_a_dataset_not_shared_with_it(DatabaseProvider provider)
     {
-        await using var exchange = await ExchangeFixture.StartAsync();
+        await using var exchange = await ExchangeFixture.StartAsync(provider: provider);
         var dataset = await InterceptFiles.DatasetAsync(exchange.Netherlands.Client);
         await InterceptFiles.ImportAsync(exchange.Netherlands.Client, dataset, InterceptFiles.Ndjson(InterceptFiles.Line("u-1", "2021-01-01T00:00:00Z", "aaa", "bbb", "geheim")));
 
@@ -225,10 +235,12 @@ public sealed class InterceptSharingTests
         Assert.Equal(StatusCode.NotFound, search.StatusCode);
     }
 
-    [Fact]
-    public async Task A_hit_no_hit_lookup_on_a_handle_answers_from_the_datasets_message_index()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task A_hit_no_hit_lookup_on_a_handle_answers_from_the_datasets_message_index(DatabaseProvider provider)
     {
-        await using var exchange = await ExchangeFixture.StartAsync();
+        await using var exchange = await ExchangeFixture.StartAsync(provider: provider);
         var dataset = await InterceptFiles.DatasetAsync(exchange.Netherlands.Client);
         await InterceptFiles.ImportAsync(exchange.Netherlands.Client, dataset, InterceptFiles.Ndjson(InterceptFiles.Line("h-1", "2021-01-01T00:00:00Z", "Q7XK2M", "bbb")));
 
