@@ -1,5 +1,6 @@
 using Argus.Arrests.V1;
 using Argus.Common.V1;
+using Argus.Hosting.Persistence;
 using Argus.Lookup.V1;
 using Argus.Testing;
 using Grpc.Core;
@@ -96,10 +97,12 @@ public sealed class LookupTests
         Assert.Equal(StatusCode.PermissionDenied, decideAsPartner.StatusCode);
     }
 
-    [Fact]
-    public async Task A_handle_lookup_follows_the_arrest_subjects_current_handles_through_changes_and_erasure()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task A_handle_lookup_follows_the_arrest_subjects_current_handles_through_changes_and_erasure(DatabaseProvider provider)
     {
-        await using var exchange = await ExchangeFixture.StartAsync();
+        await using var exchange = await ExchangeFixture.StartAsync(provider: provider);
         var arrest = await UnsharedArrestAsync(exchange);
         var nl = exchange.Netherlands.Client;
         async Task<bool> HitAsync(string value) => (await exchange.BelgiumAtNetherlands.Lookup.LookupAsync(new LookupRequest
