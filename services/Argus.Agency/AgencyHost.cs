@@ -82,13 +82,18 @@ public static class AgencyHost
             services.AddReplica(code, configuration["Argus:Replica:Queue"]);
         }
 
-        services.AddEventBus(configuration, bus =>
+        var broker = services.AddEventBus(configuration, bus =>
         {
             if (replica)
             {
                 bus.AddReplicaConsumers(kinds);
             }
         });
+        if (broker)
+        {
+            // Partners witness this agency's log heads as they are published, not only when they ask.
+            services.AddHostedService<LogHeadPublisher>();
+        }
 
         var app = builder.Build();
         await using (var scope = app.Services.CreateAsyncScope())

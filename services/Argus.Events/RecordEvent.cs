@@ -119,6 +119,19 @@ public sealed record LookupFollowUpRequested(Guid EventId, string Owner, string 
 [MessageUrn("argus:lookup-follow-up-decided:v1", useDefaultPrefix: false)]
 public sealed record LookupFollowUpDecided(Guid EventId, string Owner, string Record, string Requester, bool Approved, DateTimeOffset OccurredAt) : IArgusEvent;
 
+/// <summary>
+/// The owner signed the head of its processing log: after the log grew, at most once per
+/// Argus:ProcessingLog:HeadInterval. Routed to every partner agency, which checks the signature
+/// against the Argus CA and keeps the head as witnessed (`argus audit verify --witness` then proves
+/// the owner's log still extends it). <see cref="IArgusEvent.Record"/> is "auditEntries/{sequence}".
+/// </summary>
+/// <param name="Signature">Base64 of the signature over "argus-log-head:v1\n{owner}\n{sequence}\n{hash}\n{signed at, Unix ms}".</param>
+/// <param name="CertificatePem">The owner's agency-service certificate, issued by the Argus CA.</param>
+[EntityName("argus.log-head-signed")]
+[MessageUrn("argus:log-head-signed:v1", useDefaultPrefix: false)]
+public sealed record LogHeadSigned(Guid EventId, string Owner, string Record, long Sequence, string Hash, string Signature, string CertificatePem, DateTimeOffset OccurredAt)
+    : IArgusEvent;
+
 /// <summary>Every event type, for topology set-up and for reading outbox rows back.</summary>
 public static class RecordEvents
 {
@@ -129,6 +142,7 @@ public static class RecordEvents
         typeof(InterceptDatasetRegistered), typeof(InterceptDatasetUpdated),
         typeof(RecordShared), typeof(ShareRevoked), typeof(RecordCorrected), typeof(RecordErased),
         typeof(LookupFollowUpRequested), typeof(LookupFollowUpDecided),
+        typeof(LogHeadSigned),
     ];
 
     public static Type? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -25,12 +25,14 @@ public static class ReplicaRegistration
     /// <summary>Every event a partner may route to this agency that changes a copy.</summary>
     public static IEnumerable<System.Type> ReplicatedEvents(RecordKinds kinds) => kinds.All.SelectMany(k => k.Events).Concat(SharingEvents);
 
-    /// <summary>One consumer (with its definition) per replicated event, on the replica queue.</summary>
+    /// <summary>One consumer (with its definition) per replicated event, on the replica queue, and the partners' published log heads.</summary>
     public static void AddReplicaConsumers(this IBusRegistrationConfigurator bus, RecordKinds kinds)
     {
         foreach (var type in ReplicatedEvents(kinds))
         {
             bus.AddConsumer(typeof(ReplicaConsumer<>).MakeGenericType(type), typeof(ReplicaConsumerDefinition<>).MakeGenericType(type));
         }
+
+        bus.AddConsumer<SignedHeadConsumer, SignedHeadConsumerDefinition>();
     }
 }

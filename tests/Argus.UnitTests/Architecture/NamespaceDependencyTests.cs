@@ -19,7 +19,7 @@ public sealed class NamespaceDependencyTests
         ["Persistence"] = [],
         ["Callers"] = [],
         ["Partners"] = [],
-        ["ProcessingLog"] = ["Persistence", "Callers"],
+        ["ProcessingLog"] = ["Persistence", "Callers", "Outbox"],
         ["Outbox"] = ["Persistence"],
         ["Records"] = ["Persistence", "Callers", "ProcessingLog", "Outbox"],
         ["Operations"] = ["Records", "Callers", "Persistence"],
