@@ -24,9 +24,12 @@ public sealed class RecordEventFactoryTests
             using var body = System.Text.Json.JsonDocument.Parse(row.Body);
             string[] expected = original is IRecordEvent
                 ? ["content", "eventId", "handlingCode", "occurredAt", "owner", "record", "version"]
-                : original is LookupFollowUpDecided
-                    ? ["approved", "eventId", "occurredAt", "owner", "record", "requester"]
-                    : ["eventId", "occurredAt", "owner", "record", "requester"];
+                : original switch
+                {
+                    LookupFollowUpDecided => ["approved", "eventId", "occurredAt", "owner", "record", "requester"],
+                    LogHeadSigned => ["certificatePem", "eventId", "hash", "occurredAt", "owner", "record", "sequence", "signature"],
+                    _ => ["eventId", "occurredAt", "owner", "record", "requester"],
+                };
             Assert.Equal(expected, body.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         }
     }
@@ -35,6 +38,7 @@ public sealed class RecordEventFactoryTests
     {
         nameof(LookupFollowUpRequested) => new LookupFollowUpRequested(Guid.CreateVersion7(), "nl", "lookups/1/followUps/2", "be", now),
         nameof(LookupFollowUpDecided) => new LookupFollowUpDecided(Guid.CreateVersion7(), "nl", "lookups/1/followUps/2", "be", true, now),
+        nameof(LogHeadSigned) => new LogHeadSigned(Guid.CreateVersion7(), "nl", "auditEntries/42", 42, new string('a', 64), "c2lnbmF0dXJl", "-----BEGIN CERTIFICATE-----", now),
         _ => (IArgusEvent)Activator.CreateInstance(type, Guid.CreateVersion7(), "nl", "operations/argus/arrests/1", 3, "H2", now, "{\"name\":\"operations/argus/arrests/1\"}")!,
     };
 }
