@@ -18,9 +18,8 @@ internal sealed class AuditGrpcService(AgencyDbContext db, ProcessingLogWriter l
     {
         // Everything committed so far is chained first: the head covers it.
         await log.SealAsync().WaitAsync(context.CancellationToken);
-        var head = await db.Set<AuditEntryEntity>().AsNoTracking().Where(e => e.Sequence != null).OrderByDescending(e => e.Sequence)
-            .Select(e => new { Sequence = e.Sequence!.Value, e.Hash }).FirstOrDefaultAsync(context.CancellationToken);
-        return new() { Head = signer.Sign(head?.Sequence ?? 0, head?.Hash ?? Argus.Client.Audit.AuditChain.Genesis) };
+        var (sequence, hash) = await ChainHead.ReadAsync(db, context.CancellationToken);
+        return new() { Head = signer.Sign(sequence, hash) };
     }
 
     [Authorize(ArgusScopes.AdminRead)]

@@ -3,7 +3,6 @@ using Argus.Agency.Persistence;
 using Argus.Agency.Shared;
 using Argus.Events;
 using Argus.Hosting.Errors;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -63,14 +62,13 @@ public sealed partial class LogHeadPublisher(IServiceScopeFactory scopes, LogHea
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
-        var head = await db.Set<AuditEntryEntity>().AsNoTracking().Where(e => e.Sequence != null).OrderByDescending(e => e.Sequence)
-            .Select(e => new { Sequence = e.Sequence!.Value, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-        if (head is null || head.Sequence == published)
+        var (sequence, hash) = await ChainHead.ReadAsync(db, cancellationToken);
+        if (sequence == 0 || sequence == published)
         {
-            return published;
+            return published; // nothing chained yet, or nothing new since the last head
         }
 
-        var signed = signer.Sign(head.Sequence, head.Hash!);
+        var signed = signer.Sign(sequence, hash);
         var now = clock.GetUtcNow();
         foreach (var partner in partners)
         {
@@ -81,7 +79,7 @@ public sealed partial class LogHeadPublisher(IServiceScopeFactory scopes, LogHea
 
         await db.SaveChangesAsync(cancellationToken);
         outbox.Notify();
-        return head.Sequence;
+        return sequence;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Processing log: signed heads are not published to partners: {Reason}")]

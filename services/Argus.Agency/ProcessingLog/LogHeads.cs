@@ -44,6 +44,18 @@ public sealed class LogHeadSigner(IConfiguration configuration, IHostEnvironment
     }
 }
 
+/// <summary>The head of this agency's chain as committed: its last chained entry.</summary>
+public static class ChainHead
+{
+    /// <returns>The last entry's sequence and hash; 0 and the genesis hash while nothing is chained.</returns>
+    public static async Task<(long Sequence, string Hash)> ReadAsync(Persistence.AgencyDbContext db, CancellationToken cancellationToken)
+    {
+        var head = await db.Set<AuditEntryEntity>().AsNoTracking().Where(e => e.Sequence != null).OrderByDescending(e => e.Sequence)
+            .Select(e => new { Sequence = e.Sequence!.Value, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+        return head is null ? (0, AuditChain.Genesis) : (head.Sequence, head.Hash!);
+    }
+}
+
 /// <summary>A head of a partner agency's processing log, as that agency signed it and this one received it.</summary>
 public sealed class WitnessedLogHead
 {

@@ -53,8 +53,8 @@ public sealed class LogWitness(IServiceScopeFactory scopes, PartnerClients partn
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AgencyDbContext>();
         var signTime = head.SignTime.ToDateTimeOffset();
-        var same = await db.Set<WitnessedLogHead>().Where(h => h.Owner == partner && h.Sequence == head.Sequence && h.Hash == head.Hash).ToListAsync(cancellationToken);
-        if (same.FirstOrDefault(h => h.SignTime == signTime) is { } kept)
+        if (await db.Set<WitnessedLogHead>().FirstOrDefaultAsync(h => h.Owner == partner && h.Sequence == head.Sequence && h.Hash == head.Hash && h.SignTime == signTime,
+                cancellationToken) is { } kept)
         {
             return kept;
         }

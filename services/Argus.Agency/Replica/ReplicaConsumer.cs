@@ -25,13 +25,31 @@ public sealed class ReplicaEndpoint(string agency, string queue)
 
     /// <summary>"argus.{agency}.replica" unless configured otherwise (Argus:Replica:Queue).</summary>
     public string Queue => queue;
+
+    /// <summary>
+    /// The replica queue as every consumer on it needs it: a quorum queue (replicated across the
+    /// cluster's nodes; its _error queue inherits the type), bound by hand to
+    /// <paramref name="eventType"/>'s direct exchange with this agency's routing key only.
+    /// </summary>
+    public void Configure(IReceiveEndpointConfigurator endpointConfigurator, System.Type eventType)
+    {
+        endpointConfigurator.ConfigureConsumeTopology = false;
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.SetQuorumQueue();
+            rabbit.PrefetchCount = 64;
+            rabbit.Bind(EntityNames.Of(eventType), binding =>
+            {
+                binding.ExchangeType = "direct";
+                binding.RoutingKey = agency;
+            });
+        }
+    }
 }
 
 /// <summary>
-/// The replica queue, for the consumer of <typeparamref name="TEvent"/>: a quorum queue
-/// (replicated across the cluster's nodes; its _error queue inherits the type), bound by hand to
-/// the event's direct exchange with this agency's routing key only, retried in place for
-/// transient faults.
+/// The replica queue (<see cref="ReplicaEndpoint.Configure"/>), for the consumer of
+/// <typeparamref name="TEvent"/>, retried in place for transient faults.
 /// </summary>
 public sealed class ReplicaConsumerDefinition<TEvent> : ConsumerDefinition<ReplicaConsumer<TEvent>>
     where TEvent : class, IRecordEvent
@@ -47,18 +65,7 @@ public sealed class ReplicaConsumerDefinition<TEvent> : ConsumerDefinition<Repli
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ReplicaConsumer<TEvent>> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.ConfigureConsumeTopology = false;
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
-            rabbit.SetQuorumQueue();
-            rabbit.PrefetchCount = 64;
-            rabbit.Bind(EntityNames.Of(typeof(TEvent)), binding =>
-            {
-                binding.ExchangeType = "direct";
-                binding.RoutingKey = endpoint.Agency;
-            });
-        }
-
+        endpoint.Configure(endpointConfigurator, typeof(TEvent));
         // Transient faults (owner restarting, database busy) are retried in place; what still
         // fails goes to the _error queue for an admin to inspect and replay.
         consumerConfigurator.UseMessageRetry(retry => retry.Intervals(100, 500, 2000, 5000));

@@ -1,4 +1,3 @@
-using Argus.Agency.Outbox;
 using Argus.Agency.Shared;
 using Argus.Events;
 using Google.Protobuf;
@@ -18,8 +17,10 @@ public sealed class SignedHeadConsumer(LogWitness witness, ReplicaEndpoint endpo
     public Task Consume(ConsumeContext<LogHeadSigned> context)
     {
         var published = context.Message;
-        var owner = System.Enum.GetValues<AgencyCode>().Where(a => a.Code() == published.Owner && a.Code() != endpoint.Agency).Cast<AgencyCode?>().FirstOrDefault()
-            ?? throw new InvalidOperationException($"A log head published as '{published.Owner}' is not a partner's.");
+        if (!System.Enum.TryParse<AgencyCode>(published.Owner, ignoreCase: true, out var owner) || owner.Code() == endpoint.Agency)
+        {
+            throw new InvalidOperationException($"A log head published as '{published.Owner}' is not a partner's.");
+        }
 
         return witness.KeepAsync(owner, new Audit.V1.SignedLogHead
         {
@@ -33,7 +34,7 @@ public sealed class SignedHeadConsumer(LogWitness witness, ReplicaEndpoint endpo
     }
 }
 
-/// <summary>On the replica queue, bound to the heads' exchange with this agency's routing key only.</summary>
+/// <summary>On the replica queue (<see cref="ReplicaEndpoint.Configure"/>), bound to the heads' exchange.</summary>
 public sealed class SignedHeadConsumerDefinition : ConsumerDefinition<SignedHeadConsumer>
 {
     private readonly ReplicaEndpoint endpoint;
@@ -47,16 +48,7 @@ public sealed class SignedHeadConsumerDefinition : ConsumerDefinition<SignedHead
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<SignedHeadConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.ConfigureConsumeTopology = false;
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
-            rabbit.Bind(EntityNames.Of(typeof(LogHeadSigned)), binding =>
-            {
-                binding.ExchangeType = "direct";
-                binding.RoutingKey = endpoint.Agency;
-            });
-        }
-
+        endpoint.Configure(endpointConfigurator, typeof(LogHeadSigned));
         consumerConfigurator.UseMessageRetry(retry => retry.Intervals(100, 1000));
     }
 }
