@@ -82,7 +82,7 @@ public static class AgencyHost
             services.AddReplica(code, configuration["Argus:Replica:Queue"]);
         }
 
-        var broker = services.AddEventBus(configuration, bus =>
+        var broker = services.AddEventBus(configuration, code, bus =>
         {
             if (replica)
             {

@@ -132,6 +132,17 @@ public sealed record LookupFollowUpDecided(Guid EventId, string Owner, string Re
 public sealed record LogHeadSigned(Guid EventId, string Owner, string Record, long Sequence, string Hash, string Signature, string CertificatePem, DateTimeOffset OccurredAt)
     : IArgusEvent;
 
+/// <summary>The AMQP headers every event carries besides MassTransit's.</summary>
+public static class EventHeaders
+{
+    /// <summary>
+    /// The agency whose service published the event ("nl", "be"). An agency's own events carry its
+    /// routing key too (for its own integrators); its replica queue is bound through this header,
+    /// so it receives only what partners published for it.
+    /// </summary>
+    public const string Publisher = "argus-publisher";
+}
+
 /// <summary>Every event type, for topology set-up and for reading outbox rows back.</summary>
 public static class RecordEvents
 {

@@ -18,7 +18,7 @@ namespace Argus.Benchmarks;
 
 /// <summary>
 /// bench.sh exchange: the outbox relay's maximum rate (a backlog of events published with
-/// confirms), and, at a steady 500 writes/s on the Netherlands, the delay from a write to the
+/// confirms) against the broker's own for the same messages (its ceiling here), and, at a steady 500 writes/s on the Netherlands, the delay from a write to the
 /// record being readable in Belgium's replica (the event, carrying the record, on the real
 /// RabbitMQ). Each agency service runs in its own process, as deployed: its memory and CPU are its
 /// own, and so are its runtime, thread pool and collector.
@@ -47,8 +47,11 @@ internal static class ExchangeBenchmark
             Operation = UnaryBenchmark.NewOperation(),
         })).Operation.Name;
 
+        // The ceiling first: the broker's own rate for the same messages, published from here.
+        var ceiling = await MeasureBrokerCeilingAsync();
+        Console.WriteLine($"broker ceiling: {ceiling:N0} events/s (the relay's envelopes, {Backlog:N0} published by RabbitMQ.Client from the benchmark, confirms pipelined, to a durable queue)");
         double relayRate;
-        await using (var subscriber = await EventSubscriber.StartAsync("nl", "argus.arrest-recorded"))
+        await using (var subscriber = await EventSubscriber.DeclareAsync("nl", "argus.arrest-recorded"))
         {
             relayRate = await MeasureRelayAsync(client, parent, nlDatabase, subscriber);
         }
@@ -101,6 +104,8 @@ internal static class ExchangeBenchmark
             runs = runs.Select(r => new { writes_per_s = r.Rate, achieved_writes_per_s = Math.Round(r.Achieved), p50_ms = Math.Round(r.P50, 1), p99_ms = Math.Round(r.P99, 1), r.Writes, refused_calls = r.Refused }),
             knee_writes_per_s = knee,
             relay_events_per_s = Math.Round(relayRate),
+            relay_ceiling_events_per_s = Math.Round(ceiling),
+            relay_to_ceiling_ratio = Math.Round(relayRate / ceiling, 2),
             peak_rss_mb = Math.Round(Math.Max(nlPeak, bePeak)),
             peak_rss_nl_mb = Math.Round(nlPeak),
             peak_rss_be_mb = Math.Round(bePeak),
@@ -121,8 +126,46 @@ internal static class ExchangeBenchmark
     }
 
     /// <summary>
+    /// What the broker does here for the relay's own traffic without the relay: the envelope of a
+    /// benchmark event, <see cref="Backlog"/> times, from one channel with confirms pipelined (in
+    /// batches of the relay's size), to a durable queue of its own (deleted after).
+    /// </summary>
+    private static async Task<double> MeasureBrokerCeilingAsync()
+    {
+        const string exchange = "argus.bench-ceiling";
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(TestRabbitMq.Uri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new RabbitMQ.Client.CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var queue = $"bench-ceiling-{Guid.NewGuid():N}";
+        await channel.ExchangeDeclareAsync(exchange, RabbitMQ.Client.ExchangeType.Direct, durable: true, autoDelete: false);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(queue, exchange, "nl");
+        var now = DateTimeOffset.UtcNow;
+        var row = OutboxMessage.For(new ArrestRecorded(Guid.CreateVersion7(), "nl", "operations/bench/arrests/0", 1, "H2", now), "nl", now);
+        var route = new MassTransitEnvelope.Route(new RabbitMQ.Client.CachedString(exchange), $"rabbitmq://localhost/{exchange}?type=direct",
+            MassTransit.MessageTypeCache.GetMessageTypeNames(typeof(ArrestRecorded)));
+        var (body, properties, routingKey) = (MassTransitEnvelope.Write(row, route, "rabbitmq://localhost/bench", DateTime.UtcNow), MassTransitEnvelope.Properties(row, "nl"), new RabbitMQ.Client.CachedString("nl"));
+        var clock = Stopwatch.StartNew();
+        for (var sent = 0; sent < Backlog; sent += 1000)
+        {
+            var confirms = new Task[Math.Min(1000, Backlog - sent)];
+            for (var i = 0; i < confirms.Length; i++)
+            {
+                confirms[i] = channel.BasicPublishAsync(route.Exchange, routingKey, mandatory: false, properties, body).AsTask();
+            }
+
+            await Task.WhenAll(confirms);
+        }
+
+        var rate = Backlog / clock.Elapsed.TotalSeconds;
+        await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false);
+        await channel.ExchangeDeleteAsync(exchange, ifUnused: false);
+        return rate;
+    }
+
+    /// <summary>
     /// Writes a backlog straight into the Dutch outbox, wakes the relay with one create (a commit
-    /// notifies it), and times until every row is confirmed.
+    /// notifies it), and times until every row is confirmed (to a durable queue, consumed after).
     /// </summary>
     private static async Task<double> MeasureRelayAsync(AgencyClient client, string parent, string database, EventSubscriber subscriber)
     {
@@ -149,6 +192,9 @@ internal static class ExchangeBenchmark
         }
 
         var rate = Backlog / clock.Elapsed.TotalSeconds;
+        // The queue kept every event; only now taken off, so that no consumer of ours shared the
+        // cores with the relay while it was timed.
+        await subscriber.ConsumeAsync();
         await subscriber.WaitForAsync(received => received.Count >= Backlog, TimeSpan.FromSeconds(60));
         return rate;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Argus.Agency.Outbox;
 using Argus.Agency.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,7 @@ public sealed class RelayCrashTests
         await using var subscriber = await EventSubscriber.StartAsync("nl", "argus.arrest-recorded");
         var data = Directory.CreateTempSubdirectory("argus-crash-").FullName;
         var port = TestPki.FreePort();
+        var database = Path.Combine(data, "argus-nl.db");
         string[] bus = [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"];
         using var tokens = new AccessTokenSource(writer);
         var created = new List<string>();
@@ -35,6 +37,9 @@ public sealed class RelayCrashTests
             await TestRabbitMq.StopAsync(); // events pile up in the outbox...
             try
             {
+                // ...behind a backlog long enough that the relay is still at it when the process
+                // dies (it publishes well over 10,000 events a second).
+                await AddBacklogAsync(database, Backlog);
                 var writes = Enumerable.Range(0, 300).Select(_ =>
                     client.Arrests.CreateArrestAsync(new CreateArrestRequest { Parent = operation, Arrest = Records.Arrest(Records.DutchSuspect()) }).ResponseAsync);
                 created.AddRange((await Task.WhenAll(writes)).Select(r => r.Arrest.Name));
@@ -45,29 +50,45 @@ public sealed class RelayCrashTests
             }
 
             // ...the relay starts on the backlog; kill the process as soon as the first events arrive.
-            await subscriber.WaitForAsync(received => received.Any(e => created.Contains(e.Record)), TimeSpan.FromSeconds(60));
+            await subscriber.WaitForAsync(received => received.Count > 0, TimeSpan.FromSeconds(60));
             await first.KillAsync();
         }
 
-        var deliveredBeforeCrash = subscriber.Received.Count(e => created.Contains(e.Record));
-        // Read from the dead process's own database: what the relay had not yet marked published.
-        // Without such rows the restart would prove nothing.
-        var unpublishedAtKill = await UnpublishedAsync(Path.Combine(data, "argus-nl.db"));
-        Assert.True(unpublishedAtKill > 0, "The relay had published every event before the kill; the test did not test a crash mid-publish.");
+        var createdNames = created.ToHashSet();
+        var deliveredBeforeCrash = subscriber.Received.Count(e => createdNames.Contains(e.Record));
+        // Read from the dead process's own database: which of the created records' events the
+        // relay had not yet marked published. Without such rows the restart would prove nothing.
+        var unpublishedAtKill = await UnpublishedAsync(database, createdNames);
+        Assert.True(unpublishedAtKill > 0, "The relay had published every created record's event before the kill; the test did not test a crash mid-publish.");
         await using var second = await AgencyProcess.StartAsync("Argus.Netherlands", "nl", port, data, identity, bus);
-        await subscriber.WaitForAsync(received => created.All(name => received.Any(e => e.Record == name)), TimeSpan.FromSeconds(90));
+        await subscriber.WaitForAsync(received => received.Select(e => e.Record).Where(createdNames.Contains).Distinct().Count() == created.Count, TimeSpan.FromSeconds(90));
 
-        var deliveries = subscriber.Received.Where(e => created.Contains(e.Record)).ToList();
+        var deliveries = subscriber.Received.Where(e => createdNames.Contains(e.Record)).ToList();
         var distinct = deliveries.Select(e => e.MessageId).Distinct().Count();
         Console.WriteLine($"fault test: relay crash: {created.Count} events, {deliveredBeforeCrash} delivered before the kill, {unpublishedAtKill} still unpublished at the kill, {distinct} distinct delivered in all, {deliveries.Count - distinct} duplicates");
         Assert.Equal(created.Count, deliveries.Select(e => e.Record).Distinct().Count());
         Assert.Equal(created.Count, distinct);
     }
 
-    private static async Task<int> UnpublishedAsync(string databaseFile)
+    private const int Backlog = 30_000;
+
+    private static SqliteAgencyDbContext Open(string databaseFile) =>
+        new(new DbContextOptionsBuilder<SqliteAgencyDbContext>().UseSqlite($"Data Source={databaseFile};Pooling=False").Options);
+
+    /// <summary>Events of no created record, written into the running service's outbox beside it (SQLite serializes the writers).</summary>
+    private static async Task AddBacklogAsync(string databaseFile, int count)
     {
-        var options = new DbContextOptionsBuilder<SqliteAgencyDbContext>().UseSqlite($"Data Source={databaseFile};Pooling=False").Options;
-        await using var db = new SqliteAgencyDbContext(options);
-        return await db.Set<OutboxMessage>().CountAsync(m => m.PublishTime == null && m.Type == nameof(Events.ArrestRecorded));
+        await using var db = Open(databaseFile);
+        var now = DateTimeOffset.UtcNow;
+        db.Set<OutboxMessage>().AddRange(Enumerable.Range(0, count).Select(i => OutboxMessage.For(
+            new Events.ArrestRecorded(Guid.CreateVersion7(), "nl", $"operations/crash-backlog/arrests/{i}", 1, "H2", now), "nl", now)));
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task<int> UnpublishedAsync(string databaseFile, HashSet<string> records)
+    {
+        await using var db = Open(databaseFile);
+        var bodies = await db.Set<OutboxMessage>().Where(m => m.PublishTime == null && m.Type == nameof(Events.ArrestRecorded)).Select(m => m.Body).ToListAsync();
+        return bodies.Count(body => records.Contains(JsonDocument.Parse(body).RootElement.GetProperty("record").GetString()!));
     }
 }

@@ -9,7 +9,6 @@ using Argus.Exchange.V1;
 using Argus.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -108,15 +107,10 @@ public sealed class ReplicaTests
         // The very message Belgium already applied, published again twice (as a relay crash between
         // confirm and mark would), with its original message id.
         var original = await OutboxRowAsync(exchange, arrest.Name, "be");
-        var message = original.ReadEvent(out var type);
-        var bus = exchange.Netherlands.Services.GetRequiredService<IBus>();
+        var publisher = exchange.Netherlands.Services.GetRequiredService<BrokerPublisher>();
         for (var i = 0; i < 2; i++)
         {
-            await bus.Publish(message, type, Pipe.Execute<PublishContext>(context =>
-            {
-                context.MessageId = original.MessageId;
-                context.SetRoutingKey("be");
-            }));
+            await Task.WhenAll(await publisher.PublishAsync([original], CancellationToken.None));
         }
 
         await WaitUntilAsync(() => exchange.BelgianReplica.DuplicateCount >= duplicates + 2, "both duplicates to be delivered");
@@ -198,16 +192,44 @@ public sealed class ReplicaTests
     }
 
     [Fact]
+    public async Task The_replica_queue_takes_only_what_partners_published_not_the_agencys_own_events()
+    {
+        await using var exchange = await ExchangeFixture.StartAsync();
+        // Belgium's own operation: its event goes to Belgium's routing key, for Belgium's own
+        // integrators — the key Belgium's replica queue is bound with.
+        var own = (await exchange.Belgium!.Client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
+        {
+            OperationId = Records.NewOperationId(),
+            Operation = Records.Operation("AN.55.L1.012345/21"),
+        })).Operation.Name;
+        await WaitUntilAsync(() => PublishedAsync(exchange.Belgium, own).GetAwaiter().GetResult(), "Belgium's own event to be confirmed by the broker");
+
+        // Then a Dutch share, published after it: once its copy is applied, the queue has been
+        // consumed past the point where Belgium's own event would be.
+        var operation = await OpenOperationAsync(exchange);
+        await exchange.ShareWithBelgiumAsync(operation);
+        await exchange.WaitForCopiesAsync(c => c.Any(x => x.Record == operation), Converge);
+        await Task.Delay(500);
+
+        Assert.Equal(0, exchange.BelgianReplica.OwnCount);
+        Assert.True(exchange.BelgianReplica.AppliedCount >= 1);
+    }
+
+    private static async Task<bool> PublishedAsync(RunningAgency agency, string record)
+    {
+        await using var scope = agency.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AgencyDbContext>().Set<OutboxMessage>()
+            .AnyAsync(m => m.Body.Contains(record) && m.PublishTime != null);
+    }
+
+    [Fact]
     public async Task A_message_the_replica_cannot_apply_is_dead_lettered_and_an_admin_can_inspect_and_replay_it()
     {
         await using var exchange = await ExchangeFixture.StartAsync();
         // An event naming an owner Belgium does not know: no retry can apply it.
         var poison = new ArrestRecorded(Guid.CreateVersion7(), "xx", "operations/argus/arrests/unknown", 1, "H2", DateTimeOffset.UtcNow);
-        await exchange.Netherlands.Services.GetRequiredService<IBus>().Publish(poison, Pipe.Execute<PublishContext>(context =>
-        {
-            context.MessageId = poison.EventId;
-            context.SetRoutingKey("be");
-        }));
+        await Task.WhenAll(await exchange.Netherlands.Services.GetRequiredService<BrokerPublisher>()
+            .PublishAsync([OutboxMessage.For(poison, "be", DateTimeOffset.UtcNow)], CancellationToken.None));
 
         var listed = await WaitForDeadLetterAsync(exchange, poison.EventId);
         Assert.Contains("unknown owner", listed, StringComparison.Ordinal);

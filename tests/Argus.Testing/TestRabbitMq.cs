@@ -80,6 +80,18 @@ public sealed class EventSubscriber : IAsyncDisposable
 
     public static async Task<EventSubscriber> StartAsync(string routingKey, params string[] exchanges)
     {
+        var subscriber = await DeclareAsync(routingKey, exchanges);
+        await subscriber.ConsumeAsync();
+        return subscriber;
+    }
+
+    /// <summary>
+    /// Declares and binds the queue, which then keeps what is routed to it, but does not consume
+    /// yet (<see cref="ConsumeAsync"/>): a benchmark of the publisher does not share the cores with
+    /// its consumer.
+    /// </summary>
+    public static async Task<EventSubscriber> DeclareAsync(string routingKey, params string[] exchanges)
+    {
         var factory = new ConnectionFactory { Uri = new Uri(TestRabbitMq.Uri), AutomaticRecoveryEnabled = true, NetworkRecoveryInterval = TimeSpan.FromMilliseconds(500) };
         var connection = await factory.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
@@ -91,18 +103,22 @@ public sealed class EventSubscriber : IAsyncDisposable
             await channel.QueueBindAsync(queue, exchange, routingKey);
         }
 
-        var subscriber = new EventSubscriber(connection, channel, queue);
+        return new EventSubscriber(connection, channel, queue);
+    }
+
+    /// <summary>Starts taking deliveries off the queue into <see cref="Received"/>.</summary>
+    public async Task ConsumeAsync()
+    {
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, delivery) =>
         {
             using var envelope = JsonDocument.Parse(Encoding.UTF8.GetString(delivery.Body.Span));
             var record = envelope.RootElement.GetProperty("message").GetProperty("record").GetString() ?? "";
-            subscriber.MessageTypes.Enqueue(string.Join(' ', envelope.RootElement.GetProperty("messageType").EnumerateArray().Select(t => t.GetString())));
-            subscriber.Received.Enqueue((delivery.BasicProperties.MessageId ?? "", delivery.Exchange, record));
+            MessageTypes.Enqueue(string.Join(' ', envelope.RootElement.GetProperty("messageType").EnumerateArray().Select(t => t.GetString())));
+            Received.Enqueue((delivery.BasicProperties.MessageId ?? "", delivery.Exchange, record));
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
         };
         await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
-        return subscriber;
     }
 
     /// <summary>Waits until <paramref name="done"/> holds for what was received, or fails after <paramref name="timeout"/>.</summary>

@@ -13,8 +13,9 @@ namespace Argus.Agency.Outbox;
 /// </summary>
 public static class EventBusRegistration
 {
+    /// <param name="agency">This service's agency ("nl", "be"), the publisher of its events.</param>
     /// <param name="consumers">Adds the consumers (each with its definition, which says where it listens).</param>
-    public static bool AddEventBus(this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator> consumers)
+    public static bool AddEventBus(this IServiceCollection services, IConfiguration configuration, string agency, Action<IBusRegistrationConfigurator> consumers)
     {
         services.AddSingleton<OutboxSignal>();
         if (configuration["Argus:RabbitMq:Uri"] is not { Length: > 0 } uri)
@@ -52,6 +53,7 @@ public static class EventBusRegistration
         });
         // The service serves while the broker is down; the relay keeps the events until it is back.
         services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = false);
+        services.AddSingleton(provider => new BrokerPublisher(new Uri(uri), agency, provider.GetRequiredService<IBus>()));
         services.AddHostedService<OutboxRelay>();
         return true;
     }

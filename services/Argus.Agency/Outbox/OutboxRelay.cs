@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Argus.Agency.Outbox;
 
 /// <summary>
-/// Publishes outbox rows in order of their sequence, with publisher confirms, and marks a row
+/// Publishes outbox rows in order of their sequence (through <see cref="BrokerPublisher"/>), with publisher confirms, and marks a row
 /// published only once the broker confirmed it. Whatever fails — broker down, process killed
 /// between confirm and mark — is published again later: delivery is at least once, and consumers
 /// drop duplicates by message id. It never gives up on a row.
@@ -21,7 +21,7 @@ namespace Argus.Agency.Outbox;
 /// <see cref="RescanInterval"/>, the relay starts again from the first unpublished row.
 /// </para>
 /// </summary>
-public sealed partial class OutboxRelay(IServiceScopeFactory scopes, IBusControl bus, OutboxSignal signal, TimeProvider clock, ILogger<OutboxRelay> logger)
+public sealed partial class OutboxRelay(IServiceScopeFactory scopes, IBusControl bus, BrokerPublisher publisher, OutboxSignal signal, TimeProvider clock, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private const int BatchSize = 1000;
@@ -157,16 +157,22 @@ public sealed partial class OutboxRelay(IServiceScopeFactory scopes, IBusControl
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(PublishTimeout);
-        var outcomes = await Task.WhenAll(rows.Select(async row =>
+        Task[] confirms;
+        try
+        {
+            confirms = await publisher.PublishAsync(rows, timeout.Token);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // No channel: every row of the batch failed this attempt.
+            confirms = [.. rows.Select(_ => Task.FromException(ex))];
+        }
+
+        var outcomes = await Task.WhenAll(rows.Select(async (row, i) =>
         {
             try
             {
-                var message = row.ReadEvent(out var type);
-                await bus.Publish(message, type, Pipe.Execute<PublishContext>(context =>
-                {
-                    context.MessageId = row.MessageId;
-                    context.SetRoutingKey(row.RoutingKey);
-                }), timeout.Token);
+                await confirms[i];
                 return (row.Sequence, Published: true);
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)

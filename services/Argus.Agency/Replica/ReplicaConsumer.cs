@@ -1,4 +1,5 @@
 using Argus.Agency.Outbox;
+using Argus.Agency.Shared;
 using Argus.Events;
 using MassTransit;
 
@@ -29,7 +30,11 @@ public sealed class ReplicaEndpoint(string agency, string queue)
     /// <summary>
     /// The replica queue as every consumer on it needs it: a quorum queue (replicated across the
     /// cluster's nodes; its _error queue inherits the type), bound by hand to
-    /// <paramref name="eventType"/>'s direct exchange with this agency's routing key only.
+    /// <paramref name="eventType"/>'s direct exchange with this agency's routing key only — and
+    /// through "{queue}.from-partners", a headers exchange that passes only what a partner
+    /// published (<see cref="EventHeaders.Publisher"/>). This agency's own events carry its routing
+    /// key too, for its own integrators; without the filter the queue took each of them, and the
+    /// service read every one of its own events back only to drop it.
     /// </summary>
     public void Configure(IReceiveEndpointConfigurator endpointConfigurator, System.Type eventType)
     {
@@ -38,11 +43,20 @@ public sealed class ReplicaEndpoint(string agency, string queue)
         {
             rabbit.SetQuorumQueue();
             rabbit.PrefetchCount = 64;
-            rabbit.Bind(EntityNames.Of(eventType), binding =>
+            foreach (var partner in Enum.GetValues<AgencyCode>().Select(code => code.Code()).Where(code => code != agency))
             {
-                binding.ExchangeType = "direct";
-                binding.RoutingKey = agency;
-            });
+                rabbit.Bind($"{queue}.from-partners", fromPartners =>
+                {
+                    fromPartners.ExchangeType = RabbitMQ.Client.ExchangeType.Headers;
+                    fromPartners.SetBindingArgument("x-match", "all");
+                    fromPartners.SetBindingArgument(EventHeaders.Publisher, partner);
+                    fromPartners.Bind(EntityNames.Of(eventType), events =>
+                    {
+                        events.ExchangeType = RabbitMQ.Client.ExchangeType.Direct;
+                        events.RoutingKey = agency;
+                    });
+                });
+            }
         }
     }
 }

@@ -49,7 +49,9 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
 
         if (owner == jurisdiction.Agency)
         {
-            // Our own events share the routing key with those partners route to us.
+            // Our own events share the routing key with those partners route to us. The queue's
+            // binding passes only partners' (ReplicaEndpoint.Configure); a queue still bound by an
+            // earlier version, directly, gets ours too.
             statistics.Own();
             return;
         }
