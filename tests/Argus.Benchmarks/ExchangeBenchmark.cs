@@ -38,7 +38,10 @@ internal static class ExchangeBenchmark
         string[] common = ["--Database:Provider=PostgreSql", $"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"];
         var folders = new[] { Directory.CreateTempSubdirectory("argus-bench-nl-").FullName, Directory.CreateTempSubdirectory("argus-bench-be-").FullName };
         await using var nl = await AgencyProcess.StartAsync("Argus.Netherlands", "nl", TestPki.FreePort(), folders[0], identity,
-            [.. common, $"--Database:ConnectionString={nlDatabase}"]);
+            // The owner alone, as in the tests: no replica of its own (the default configuration's
+            // credentials and partner are not there), so it does not try to reach them, and no key
+            // to sign its log heads with.
+            [.. common, $"--Database:ConnectionString={nlDatabase}", "--Argus:Credentials:ClientId=", "--Argus:Credentials:CertificatePath=", "--Argus:Credentials:KeyPath="]);
         using var tokens = new AccessTokenSource(caller);
         using var client = AgencyClient.For(nl.Address, "nl", tokens, caller);
         var parent = (await client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
@@ -90,6 +93,14 @@ internal static class ExchangeBenchmark
         Console.WriteLine($"knee (highest rate with p99 ≤ 100 ms): {(knee is { } k ? $"{k} writes/s" : "none of the rates tried")}");
         Console.WriteLine($"peak resident memory of each service's process over its life (target < 300): the Dutch service {nlPeak:N0} MB, the Belgian service {bePeak:N0} MB");
         Console.WriteLine($"CPU over the replica runs: the Dutch service {nlCpu.TotalSeconds:N1} s, the Belgian service {beCpu.TotalSeconds:N1} s");
+        Console.WriteLine($"logged (warnings and above): the Dutch service {nl.LogLines:N0} lines, the Belgian service {be.LogLines:N0} lines");
+        foreach (var (name, service) in new[] { ("NL", nl), ("BE", be) })
+        {
+            foreach (var line in service.RecentLog.Where(l => !AgencyProcess.IsStackFrame(l)).TakeLast(5))
+            {
+                Console.WriteLine($"  {name} log: {line}");
+            }
+        }
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             benchmark = "exchange",
