@@ -89,6 +89,10 @@ public sealed class RelayCrashTests
     {
         await using var db = Open(databaseFile);
         var bodies = await db.Set<OutboxMessage>().Where(m => m.PublishTime == null && m.Type == nameof(Events.ArrestRecorded)).Select(m => m.Body).ToListAsync();
-        return bodies.Count(body => records.Contains(JsonDocument.Parse(body).RootElement.GetProperty("record").GetString()!));
+        return bodies.Count(body =>
+        {
+            using var json = JsonDocument.Parse(body);
+            return records.Contains(json.RootElement.GetProperty("record").GetString()!);
+        });
     }
 }

@@ -202,7 +202,7 @@ public sealed class ReplicaTests
             OperationId = Records.NewOperationId(),
             Operation = Records.Operation("AN.55.L1.012345/21"),
         })).Operation.Name;
-        await WaitUntilAsync(() => PublishedAsync(exchange.Belgium, own).GetAwaiter().GetResult(), "Belgium's own event to be confirmed by the broker");
+        await WaitUntilAsync(() => PublishedAsync(exchange.Belgium, own), "Belgium's own event to be confirmed by the broker");
 
         // Then a Dutch share, published after it: once its copy is applied, the queue has been
         // consumed past the point where Belgium's own event would be.
@@ -319,10 +319,12 @@ public sealed class ReplicaTests
         return await db.Set<OutboxMessage>().AsNoTracking().FirstAsync(m => m.RoutingKey == route && m.Body.Contains(record));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var until = DateTime.UtcNow + Converge;
-        while (!condition())
+        while (!await condition())
         {
             Assert.True(DateTime.UtcNow < until, $"Timed out waiting for {what}.");
             await Task.Delay(50);

@@ -19,10 +19,8 @@ public static class MassTransitEnvelope
 {
     public const string ContentType = "application/vnd.masstransit+json";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The sending host, as MassTransit describes it; the same for every message.</summary>
-    private static readonly byte[] Host = JsonSerializer.SerializeToUtf8Bytes(HostMetadataCache.Host, Json);
+    private static readonly byte[] Host = JsonSerializer.SerializeToUtf8Bytes(HostMetadataCache.Host, JsonSerializerOptions.Web);
 
     /// <summary>Where an event type goes: its exchange, that exchange's address, and the envelope's messageType.</summary>
     public sealed record Route(CachedString Exchange, string Destination, string[] MessageTypes);
