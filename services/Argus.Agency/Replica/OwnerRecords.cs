@@ -7,9 +7,9 @@ using Grpc.Core;
 
 namespace Argus.Agency.Replica;
 
-/// <summary>A record as its owner disclosed it, ready to be kept as a copy.</summary>
+/// <summary>A record as its owner disclosed it, ready to be kept as a copy: its message, and that message as the copy stores it.</summary>
 public sealed record DisclosedRecord(string Record, RecordKind Kind, string OperationId, int Version, HandlingCode HandlingCode,
-    string? Restrictions, DateTimeOffset OwnerUpdateTime, string Content);
+    string? Restrictions, DateTimeOffset OwnerUpdateTime, IMessage Message, string Content);
 
 /// <summary>
 /// Reads shared records on their owner's service with this agency's own credentials and a
@@ -67,6 +67,6 @@ public sealed class OwnerRecords(PartnerClients partners, RecordKinds kinds)
     {
         var header = kind.HeaderOf(content);
         return new DisclosedRecord(header.Name, kind, header.Name.Split('/')[1], header.Version, header.Handling.Code, header.Handling.Restrictions,
-            header.UpdateTime, JsonFormatter.Default.Format(content));
+            header.UpdateTime, content, JsonFormatter.Default.Format(content));
     }
 }

@@ -1,4 +1,5 @@
 using Argus.Agency.Outbox;
+using Argus.Agency.Records;
 using Argus.Agency.Shared;
 using Argus.Events;
 using MassTransit;
@@ -12,10 +13,14 @@ namespace Argus.Agency.Replica;
 /// the definition's retry policy, then the message goes to the queue's _error queue, where an
 /// admin inspects and replays it (argus dead-letters).
 /// </summary>
-public sealed class ReplicaConsumer<TEvent>(ReplicaUpdater updater) : IConsumer<TEvent>
+public sealed class ReplicaConsumer<TEvent>(ReplicaUpdater updater, ReplicaBatcher batcher, RecordKinds kinds) : IConsumer<TEvent>
     where TEvent : class, IRecordEvent
 {
-    public Task Consume(ConsumeContext<TEvent> context) => updater.ApplyAsync(context.Message, cursor: null, context.CancellationToken);
+    // Events that carry their record are applied with the others that arrive meanwhile, in one
+    // transaction; the rest (a shared operation read from its owner, an erasure) one at a time.
+    public Task Consume(ConsumeContext<TEvent> context) => ReplicaUpdater.CarriesRecord(context.Message, kinds)
+        ? batcher.ApplyAsync(context.Message, context.CancellationToken)
+        : updater.ApplyAsync(context.Message, cursor: null, context.CancellationToken);
 }
 
 /// <summary>Where the replica's consumers listen, and how they fail.</summary>
@@ -42,7 +47,9 @@ public sealed class ReplicaEndpoint(string agency, string queue)
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.SetQuorumQueue();
-            rabbit.PrefetchCount = 64;
+            // As many in flight as one batch takes (ReplicaBatcher.MaxBatch): while one commits, the
+            // next gathers. Fewer, and every batch waited for its own acknowledgements to refill.
+            rabbit.PrefetchCount = ReplicaBatcher.MaxBatch;
             foreach (var partner in Enum.GetValues<AgencyCode>().Select(code => code.Code()).Where(code => code != agency))
             {
                 rabbit.Bind($"{queue}.from-partners", fromPartners =>

@@ -17,6 +17,7 @@ public static class ReplicaRegistration
         services.AddSingleton<ReplicaStatistics>();
         services.AddScoped<OwnerRecords>();
         services.AddScoped<ReplicaUpdater>();
+        services.AddSingleton<ReplicaBatcher>();
         services.AddSingleton<LogWitness>();
         services.AddSingleton<ReplicaCatchUp>();
         services.AddHostedService(provider => provider.GetRequiredService<ReplicaCatchUp>());

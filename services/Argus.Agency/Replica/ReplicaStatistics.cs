@@ -7,6 +7,7 @@ public sealed class ReplicaStatistics
     private long duplicates;
     private long own;
     private long catchUps;
+    private long splitBatches;
 
     /// <summary>Messages applied (each once: the inbox refuses a second time).</summary>
     public long AppliedCount => Interlocked.Read(ref applied);
@@ -20,9 +21,14 @@ public sealed class ReplicaStatistics
     /// <summary>Rounds of Sync catch-up with every partner completed (the first one right after start).</summary>
     public long CatchUpRounds => Interlocked.Read(ref catchUps);
 
+    /// <summary>Batches of events carrying their records that failed together and were applied one event at a time (<see cref="ReplicaBatcher"/>).</summary>
+    public long SplitBatchCount => Interlocked.Read(ref splitBatches);
+
+    public void SplitBatch() => Interlocked.Increment(ref splitBatches);
+
     public void CaughtUp() => Interlocked.Increment(ref catchUps);
 
-    public void Applied() => Interlocked.Increment(ref applied);
+    public void Applied(int count = 1) => Interlocked.Add(ref applied, count);
 
     public void Duplicate() => Interlocked.Increment(ref duplicates);
 

@@ -109,6 +109,93 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
     }
 
     /// <summary>
+    /// Whether <paramref name="message"/> carries its record as the owner disclosed it, and needs
+    /// nothing else to be applied (no read on the owner's service, no tombstone of its own): such
+    /// events can be applied many at a time (<see cref="ApplyCarriedAsync"/>).
+    /// </summary>
+    public static bool CarriesRecord(IArgusEvent message, RecordKinds kinds) =>
+        message is IRecordEvent { Content: not null } and not (RecordErased or ShareRevoked)
+        && kinds.TryParse(message.Record, out var name)
+        && !(message is RecordShared && name.Kind.Collection is null);
+
+    /// <summary>
+    /// Applies many events that carry their record (<see cref="CarriesRecord"/>) in one
+    /// transaction, exactly as <see cref="ApplyAsync"/> would one at a time: each is applied once
+    /// (the inbox), a tombstone newer than an event keeps its record out, an older version than the
+    /// copy's changes nothing, and each copy received gets its own processing-log entry. Any
+    /// failure fails them all, and nothing is written: the caller applies them one at a time then.
+    /// </summary>
+    public async Task ApplyCarriedAsync(IReadOnlyList<IRecordEvent> messages, CancellationToken cancellationToken)
+    {
+        var ids = messages.Select(m => m.EventId).Distinct().ToList();
+        var seen = (await db.Set<InboxMessage>().Where(m => ids.Contains(m.MessageId)).Select(m => m.MessageId).ToListAsync(cancellationToken)).ToHashSet();
+        var now = clock.GetUtcNow();
+        var entries = new List<ProcessingEvent>();
+        var applied = 0;
+        foreach (var fromOwner in messages.GroupBy(m => m.Owner, StringComparer.OrdinalIgnoreCase))
+        {
+            if (!Enum.TryParse<AgencyCode>(fromOwner.Key, ignoreCase: true, out var owner))
+            {
+                throw new InvalidOperationException($"Event {fromOwner.First().EventId} names an unknown owner agency \"{fromOwner.Key}\".");
+            }
+
+            var fresh = new List<IRecordEvent>();
+            foreach (var message in fromOwner)
+            {
+                if (owner == jurisdiction.Agency)
+                {
+                    statistics.Own();
+                }
+                else if (!seen.Add(message.EventId))
+                {
+                    statistics.Duplicate(); // applied before, or twice in this batch
+                }
+                else
+                {
+                    fresh.Add(message);
+                    db.Set<InboxMessage>().Add(new InboxMessage { MessageId = message.EventId, ProcessTime = now });
+                }
+            }
+
+            applied += fresh.Count;
+            var carried = fresh.Select(m => (Event: m, Name: kinds.Parse(m.Record))).ToList();
+            var scopes = carried.SelectMany(c => new[] { c.Event.Record, kinds.OperationNamed(c.Name.OperationId).ToString() }).Distinct().ToList();
+            var tombstones = (await db.Set<ForeignTombstone>().Where(t => t.Owner == owner && scopes.Contains(t.Scope)).Select(t => new { t.Scope, t.At }).ToListAsync(cancellationToken))
+                .ToDictionary(t => t.Scope, t => t.At);
+            bool Buried(string scope, DateTimeOffset occurred) => tombstones.TryGetValue(scope, out var at) && at >= occurred;
+
+            // Of two versions of one record in the batch, the newer is kept; the event that
+            // carried it is the one its log entry names.
+            var newest = carried
+                .Where(c => !Buried(c.Event.Record, c.Event.OccurredAt) && !Buried(kinds.OperationNamed(c.Name.OperationId).ToString(), c.Event.OccurredAt))
+                .Select(c => (c.Event, Disclosed: OwnerRecords.Disclosed(c.Name.Kind, c.Name.Kind.ParseMessage(c.Event.Content!))))
+                .GroupBy(c => c.Disclosed.Record)
+                .Select(g => g.MaxBy(c => c.Disclosed.Version))
+                .ToDictionary(c => c.Disclosed.Record);
+            var changed = newest.Count > 0 ? await KeepCopiesAsync(owner, [.. newest.Values.Select(c => c.Disclosed)], null, now, cancellationToken) : [];
+            entries.AddRange(changed.Select(record =>
+                new ProcessingEvent(ProcessingAction.Collection, record, $"copy received from {owner.Code()}: {record} (event {newest[record].Event.EventId})", [owner.Code()])));
+        }
+
+        var stamped = clock.GetUtcNow();
+        foreach (var copy in db.ChangeTracker.Entries<ForeignRecord>().Where(e => e.State is EntityState.Added or EntityState.Modified))
+        {
+            copy.Entity.UpdateTime = stamped;
+        }
+
+        if (entries.Count == 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        else
+        {
+            await log.SaveWithEntryAsync(db, entries[0], ClientId, "", cancellationToken, entries[1..]);
+        }
+
+        statistics.Applied(applied);
+    }
+
+    /// <summary>
     /// Keeps the record the event carries, as its owner disclosed it when it wrote the event — no
     /// read on the owner's service — unless the owner erased it, or stopped sharing it or its
     /// operation, after that (a tombstone newer than the event): then the event brings nothing back.
@@ -166,11 +253,19 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
     private async Task<(ProcessingAction Action, string Details)?> KeepAsync(AgencyCode owner, List<DisclosedRecord> kept, List<string> gone, HandlingCode? sharedUnder, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var erased = gone.Count > 0 ? await EraseAsync(owner, gone, "no longer shared with this agency", cancellationToken) : null;
-        if (kept.Count == 0)
+        var changed = kept.Count > 0 ? await KeepCopiesAsync(owner, kept, sharedUnder, now, cancellationToken) : [];
+        if (changed.Count == 0)
         {
             return erased;
         }
 
+        var details = $"copy received from {owner.Code()}: {string.Join(' ', changed)}" + (erased is { } e ? $"; {e.Details}" : "");
+        return (ProcessingAction.Collection, details);
+    }
+
+    /// <summary>Adds or updates the copies of <paramref name="kept"/> (one version of each record); returns the names of those that changed.</summary>
+    private async Task<List<string>> KeepCopiesAsync(AgencyCode owner, List<DisclosedRecord> kept, HandlingCode? sharedUnder, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var names = kept.Select(r => r.Record).ToList();
         var copies = await db.Set<ForeignRecord>().Where(c => c.Owner == owner && names.Contains(c.Record)).ToDictionaryAsync(c => c.Record, cancellationToken);
         var changed = new List<string>();
@@ -198,17 +293,11 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
             copy.OwnerUpdateTime = disclosed.OwnerUpdateTime;
             copy.UpdateTime = now;
             copy.Content = disclosed.Content;
-            await disclosed.Kind.CopyKeptAsync(db, owner, disclosed.Record, disclosed.Kind.ParseMessage(disclosed.Content), cancellationToken);
+            await disclosed.Kind.CopyKeptAsync(db, owner, disclosed.Record, disclosed.Message, cancellationToken);
             changed.Add(disclosed.Record);
         }
 
-        if (changed.Count == 0)
-        {
-            return erased;
-        }
-
-        var details = $"copy received from {owner.Code()}: {string.Join(' ', changed)}" + (erased is { } e ? $"; {e.Details}" : "");
-        return (ProcessingAction.Collection, details);
+        return changed;
     }
 
     private async Task<(ProcessingAction Action, string Details)?> EraseAsync(AgencyCode owner, IReadOnlyList<string> records, string why, CancellationToken cancellationToken)
