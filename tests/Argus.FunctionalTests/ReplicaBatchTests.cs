@@ -46,7 +46,8 @@ public sealed class ReplicaBatchTests
             await scope.ServiceProvider.GetRequiredService<ReplicaUpdater>().ApplyCarriedAsync(events, CancellationToken.None);
         }
 
-        Assert.Equal(applied + 12, exchange.BelgianReplica.AppliedCount);
+        // At least: the bus may apply the share's own events meanwhile. The inbox below is exact.
+        Assert.True(exchange.BelgianReplica.AppliedCount >= applied + 12, "The batch's twelve distinct events were not all counted as applied.");
         var copies = await exchange.BelgianCopiesAsync();
         Assert.All(names, name => Assert.Equal(2, copies.Single(c => c.Record == name).Version));
         Assert.All(names, name => Assert.Equal(HandlingCode.H3, copies.Single(c => c.Record == name).HandlingCode));
@@ -69,8 +70,9 @@ public sealed class ReplicaBatchTests
             await again.ServiceProvider.GetRequiredService<ReplicaUpdater>().ApplyCarriedAsync(events, CancellationToken.None);
         }
 
-        Assert.Equal(duplicates + events.Count, exchange.BelgianReplica.DuplicateCount);
-        Assert.Equal(applied + 12, exchange.BelgianReplica.AppliedCount);
+        Assert.True(exchange.BelgianReplica.DuplicateCount >= duplicates + events.Count, "The batch given again was not dropped as duplicates.");
+        Assert.Equal(12, await db.Set<InboxMessage>().CountAsync(m => ids.Contains(m.MessageId)));
+        Assert.All(names, name => Assert.Single(db.Set<AuditEntryEntity>().AsNoTracking().Where(e => e.Record == name)));
     }
 
     [Fact]
