@@ -30,7 +30,7 @@ public sealed class ReplicaStatistics
 
     public void Applied(int count = 1) => Interlocked.Add(ref applied, count);
 
-    public void Duplicate() => Interlocked.Increment(ref duplicates);
+    public void Duplicate(int count = 1) => Interlocked.Add(ref duplicates, count);
 
-    public void Own() => Interlocked.Increment(ref own);
+    public void Own(int count = 1) => Interlocked.Add(ref own, count);
 }

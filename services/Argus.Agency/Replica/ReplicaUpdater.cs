@@ -85,12 +85,7 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
             _ => null, // lookup events carry nothing to copy: an approved follow-up arrives as RecordShared
         };
 
-        // Stamped as late as possible: what the benchmark reads as "readable in the replica".
-        var applied = clock.GetUtcNow();
-        foreach (var copy in db.ChangeTracker.Entries<ForeignRecord>().Where(e => e.State is EntityState.Added or EntityState.Modified))
-        {
-            copy.Entity.UpdateTime = applied;
-        }
+        StampCopies();
 
         db.Set<InboxMessage>().Add(new InboxMessage { MessageId = message.EventId, ProcessTime = now });
         await AdvanceAsync(owner, cursor, cancellationToken);
@@ -131,7 +126,7 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
         var seen = (await db.Set<InboxMessage>().Where(m => ids.Contains(m.MessageId)).Select(m => m.MessageId).ToListAsync(cancellationToken)).ToHashSet();
         var now = clock.GetUtcNow();
         var entries = new List<ProcessingEvent>();
-        var applied = 0;
+        var (applied, own, duplicates) = (0, 0, 0); // counted once committed: a failed batch is applied again one by one
         foreach (var fromOwner in messages.GroupBy(m => m.Owner, StringComparer.OrdinalIgnoreCase))
         {
             if (!Enum.TryParse<AgencyCode>(fromOwner.Key, ignoreCase: true, out var owner))
@@ -144,11 +139,11 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
             {
                 if (owner == jurisdiction.Agency)
                 {
-                    statistics.Own();
+                    own++;
                 }
                 else if (!seen.Add(message.EventId))
                 {
-                    statistics.Duplicate(); // applied before, or twice in this batch
+                    duplicates++; // applied before, or twice in this batch
                 }
                 else
                 {
@@ -177,11 +172,7 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
                 new ProcessingEvent(ProcessingAction.Collection, record, $"copy received from {owner.Code()}: {record} (event {newest[record].Event.EventId})", [owner.Code()])));
         }
 
-        var stamped = clock.GetUtcNow();
-        foreach (var copy in db.ChangeTracker.Entries<ForeignRecord>().Where(e => e.State is EntityState.Added or EntityState.Modified))
-        {
-            copy.Entity.UpdateTime = stamped;
-        }
+        StampCopies();
 
         if (entries.Count == 0)
         {
@@ -193,6 +184,8 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
         }
 
         statistics.Applied(applied);
+        statistics.Own(own);
+        statistics.Duplicate(duplicates);
     }
 
     /// <summary>
@@ -215,6 +208,16 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
         }
 
         return await KeepAsync(owner, [OwnerRecords.Disclosed(name.Kind, name.Kind.ParseMessage(content))], [], null, now, cancellationToken);
+    }
+
+    /// <summary>The copies' update time, stamped as late as possible: what the benchmark reads as "readable in the replica".</summary>
+    private void StampCopies()
+    {
+        var applied = clock.GetUtcNow();
+        foreach (var copy in db.ChangeTracker.Entries<ForeignRecord>().Where(e => e.State is EntityState.Added or EntityState.Modified))
+        {
+            copy.Entity.UpdateTime = applied;
+        }
     }
 
     private async Task TombstoneAsync(AgencyCode owner, string scope, DateTimeOffset at, CancellationToken cancellationToken)
