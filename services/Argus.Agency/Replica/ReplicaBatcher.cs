@@ -14,14 +14,15 @@ namespace Argus.Agency.Replica;
 /// event waits for others to come. A consumer's message is acknowledged only once its batch has
 /// committed, as before.
 /// <para>
-/// A batch that fails (one undecodable record, a copy raced in by the Sync catch-up) is applied
-/// again one event at a time, each in its own transaction, so each message gets its own outcome:
-/// applied, or its own exception for the consumer's retry policy and, at last, the _error queue.
+/// A batch that fails (one undecodable record; a lost race with the Sync catch-up or another
+/// instance is retried inside, as for one event) is applied again one event at a time, each in its
+/// own transaction, so each message gets its own outcome: applied, or its own exception for the
+/// consumer's retry policy and, at last, the _error queue.
 /// </para>
 /// <para>
 /// One loop per process, not per database: instances of the service on one database each batch
 /// their own consumers' messages, and the inbox's and copies' unique keys keep them from applying
-/// one twice (the loser's batch fails and goes one at a time, where the race is retried).
+/// one twice (the loser's batch starts over and finds what the winner wrote).
 /// </para>
 /// </summary>
 public sealed partial class ReplicaBatcher : IAsyncDisposable

@@ -21,16 +21,22 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
     public const string ClientId = "argus-replica";
 
     /// <param name="cursor">The owner's Sync cursor of this event, when it came from Sync.</param>
-    public async Task ApplyAsync(IArgusEvent message, long? cursor, CancellationToken cancellationToken)
+    public Task ApplyAsync(IArgusEvent message, long? cursor, CancellationToken cancellationToken) =>
+        RetryingRacesAsync(() => ApplyOnceAsync(message, cursor, cancellationToken));
+
+    /// <summary>
+    /// Runs <paramref name="apply"/>, and again from a clean unit of work when it lost a race. Two
+    /// events about one record (an operation's RecordShared listing it, and its own ArrestRecorded)
+    /// can race to insert its copy, or two versions of it to update the copy: the loser starts over,
+    /// finds the copy as the winner left it, and compares versions again.
+    /// </summary>
+    private async Task RetryingRacesAsync(Func<Task> apply)
     {
-        // Two events about one record (an operation's RecordShared listing it, and its own
-        // ArrestRecorded) can race to insert its copy, or two versions of it to update the copy:
-        // the loser starts over, finds the copy as the winner left it, and compares versions again.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await ApplyOnceAsync(message, cursor, cancellationToken);
+                await apply();
                 return;
             }
             catch (DbUpdateException ex) when ((ex is DbUpdateConcurrencyException || DatabaseErrors.IsUniqueViolation(ex)) && attempt < 5)
@@ -80,7 +86,7 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
                 await RefreshAsync(owner, await CopiesOfOperationAsync(owner, kinds.Parse(message.Record).OperationId, cancellationToken), null, now, cancellationToken),
             RecordShared shared when IsOperation(message.Record) =>
                 await KeepAsync(owner, await owners.ListOperationAsync(owner, message.Record, cancellationToken), [], Parse(shared.HandlingCode), now, cancellationToken),
-            IRecordEvent { Content: { } content } change and not ShareRevoked => await KeepPushedAsync(owner, change, content, now, cancellationToken),
+            IRecordEvent { Content: not null } change and not ShareRevoked => await KeepPushedAsync(owner, change, now, cancellationToken),
             IRecordEvent change => await RefreshAsync(owner, [change.Record], message is RecordShared ? Parse(change.HandlingCode) : null, now, cancellationToken),
             _ => null, // lookup events carry nothing to copy: an approved follow-up arrives as RecordShared
         };
@@ -118,9 +124,13 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
     /// transaction, exactly as <see cref="ApplyAsync"/> would one at a time: each is applied once
     /// (the inbox), a tombstone newer than an event keeps its record out, an older version than the
     /// copy's changes nothing, and each copy received gets its own processing-log entry. Any
-    /// failure fails them all, and nothing is written: the caller applies them one at a time then.
+    /// failure (but a lost race, retried as for one event) fails them all, and nothing is written: the
+    /// caller applies them one at a time then.
     /// </summary>
-    public async Task ApplyCarriedAsync(IReadOnlyList<IRecordEvent> messages, CancellationToken cancellationToken)
+    public Task ApplyCarriedAsync(IReadOnlyList<IRecordEvent> messages, CancellationToken cancellationToken) =>
+        RetryingRacesAsync(() => ApplyCarriedOnceAsync(messages, cancellationToken));
+
+    private async Task ApplyCarriedOnceAsync(IReadOnlyList<IRecordEvent> messages, CancellationToken cancellationToken)
     {
         var ids = messages.Select(m => m.EventId).Distinct().ToList();
         var seen = (await db.Set<InboxMessage>().Where(m => ids.Contains(m.MessageId)).Select(m => m.MessageId).ToListAsync(cancellationToken)).ToHashSet();
@@ -153,23 +163,8 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
             }
 
             applied += fresh.Count;
-            var carried = fresh.Select(m => (Event: m, Name: kinds.Parse(m.Record))).ToList();
-            var scopes = carried.SelectMany(c => new[] { c.Event.Record, kinds.OperationNamed(c.Name.OperationId).ToString() }).Distinct().ToList();
-            var tombstones = (await db.Set<ForeignTombstone>().Where(t => t.Owner == owner && scopes.Contains(t.Scope)).Select(t => new { t.Scope, t.At }).ToListAsync(cancellationToken))
-                .ToDictionary(t => t.Scope, t => t.At);
-            bool Buried(string scope, DateTimeOffset occurred) => tombstones.TryGetValue(scope, out var at) && at >= occurred;
-
-            // Of two versions of one record in the batch, the newer is kept; the event that
-            // carried it is the one its log entry names.
-            var newest = carried
-                .Where(c => !Buried(c.Event.Record, c.Event.OccurredAt) && !Buried(kinds.OperationNamed(c.Name.OperationId).ToString(), c.Event.OccurredAt))
-                .Select(c => (c.Event, Disclosed: OwnerRecords.Disclosed(c.Name.Kind, c.Name.Kind.ParseMessage(c.Event.Content!))))
-                .GroupBy(c => c.Disclosed.Record)
-                .Select(g => g.MaxBy(c => c.Disclosed.Version))
-                .ToDictionary(c => c.Disclosed.Record);
-            var changed = newest.Count > 0 ? await KeepCopiesAsync(owner, [.. newest.Values.Select(c => c.Disclosed)], null, now, cancellationToken) : [];
-            entries.AddRange(changed.Select(record =>
-                new ProcessingEvent(ProcessingAction.Collection, record, $"copy received from {owner.Code()}: {record} (event {newest[record].Event.EventId})", [owner.Code()])));
+            entries.AddRange((await KeepCarriedAsync(owner, fresh, now, cancellationToken)).Select(copy =>
+                new ProcessingEvent(ProcessingAction.Collection, copy.Record, $"copy received from {owner.Code()}: {copy.Record} (event {copy.EventId})", [owner.Code()])));
         }
 
         StampCopies();
@@ -188,26 +183,46 @@ public sealed class ReplicaUpdater(AgencyDbContext db, OwnerRecords owners, Reco
         statistics.Duplicate(duplicates);
     }
 
-    /// <summary>
-    /// Keeps the record the event carries, as its owner disclosed it when it wrote the event — no
-    /// read on the owner's service — unless the owner erased it, or stopped sharing it or its
-    /// operation, after that (a tombstone newer than the event): then the event brings nothing back.
-    /// Older versions than the copy's are ignored as before, so late and duplicate events are harmless.
-    /// </summary>
-    private async Task<(ProcessingAction Action, string Details)?> KeepPushedAsync(AgencyCode owner, IRecordEvent change, string content, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The record one event carries, kept (<see cref="KeepCarriedAsync"/>).</summary>
+    private async Task<(ProcessingAction Action, string Details)?> KeepPushedAsync(AgencyCode owner, IRecordEvent change, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var name = kinds.Parse(change.Record);
-        var operation = kinds.OperationNamed(name.OperationId).ToString();
-        var tombstones = await db.Set<ForeignTombstone>()
-            .Where(t => t.Owner == owner && (t.Scope == change.Record || t.Scope == operation))
-            .Select(t => t.At)
-            .ToListAsync(cancellationToken);
-        if (tombstones.Any(at => at >= change.OccurredAt))
+        var changed = await KeepCarriedAsync(owner, [change], now, cancellationToken);
+        return changed.Count == 0 ? null : (ProcessingAction.Collection, $"copy received from {owner.Code()}: {string.Join(' ', changed.Select(c => c.Record))}");
+    }
+
+    /// <summary>
+    /// Keeps the records the events carry, as their owner disclosed them when it wrote the events —
+    /// no read on the owner's service — unless the owner erased a record, or stopped sharing it or
+    /// its operation, after that (a tombstone newer than the event): then the event brings nothing
+    /// back. Of two versions of one record, the newer is kept; older versions than the copy's are
+    /// ignored, so late and duplicate events are harmless. Returns each copy that changed, with the
+    /// event that brought it.
+    /// </summary>
+    private async Task<List<(string Record, Guid EventId)>> KeepCarriedAsync(AgencyCode owner, IReadOnlyList<IRecordEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var carried = events.Select(e =>
         {
-            return null;
+            var name = kinds.Parse(e.Record);
+            return (Event: e, Name: name, Operation: kinds.OperationNamed(name.OperationId).ToString());
+        }).ToList();
+        var scopes = carried.SelectMany(c => new[] { c.Event.Record, c.Operation }).Distinct().ToList();
+        var tombstones = (await db.Set<ForeignTombstone>().Where(t => t.Owner == owner && scopes.Contains(t.Scope)).Select(t => new { t.Scope, t.At }).ToListAsync(cancellationToken))
+            .ToDictionary(t => t.Scope, t => t.At);
+        bool Buried(string scope, DateTimeOffset occurred) => tombstones.TryGetValue(scope, out var at) && at >= occurred;
+
+        var newest = carried
+            .Where(c => !Buried(c.Event.Record, c.Event.OccurredAt) && !Buried(c.Operation, c.Event.OccurredAt))
+            .Select(c => (c.Event, Disclosed: OwnerRecords.Disclosed(c.Name.Kind, c.Name.Kind.ParseMessage(c.Event.Content!))))
+            .GroupBy(c => c.Disclosed.Record)
+            .Select(g => g.MaxBy(c => c.Disclosed.Version))
+            .ToDictionary(c => c.Disclosed.Record);
+        if (newest.Count == 0)
+        {
+            return [];
         }
 
-        return await KeepAsync(owner, [OwnerRecords.Disclosed(name.Kind, name.Kind.ParseMessage(content))], [], null, now, cancellationToken);
+        var changed = await KeepCopiesAsync(owner, [.. newest.Values.Select(c => c.Disclosed)], null, now, cancellationToken);
+        return [.. changed.Select(record => (record, newest[record].Event.EventId))];
     }
 
     /// <summary>The copies' update time, stamped as late as possible: what the benchmark reads as "readable in the replica".</summary>
