@@ -4,6 +4,7 @@ using Argus.Agency.Records;
 using Argus.Agency.Shared;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 
 namespace Argus.Agency.Replica;
 
@@ -16,7 +17,7 @@ public sealed record DisclosedRecord(string Record, RecordKind Kind, string Oper
 /// justification, as any partner must: the owner checks the share, shows the record under the
 /// share's handling and logs the disclosure.
 /// </summary>
-public sealed class OwnerRecords(PartnerClients partners, RecordKinds kinds)
+public sealed partial class OwnerRecords(PartnerClients partners, RecordKinds kinds, ILogger<OwnerRecords> logger)
 {
     public const string Justification = "Keeping this agency's copy of a record shared with it up to date (Argus replica)";
     private static readonly Metadata Justified = new() { { Caller.JustificationHeader, Justification } };
@@ -35,7 +36,13 @@ public sealed class OwnerRecords(PartnerClients partners, RecordKinds kinds)
         }
     }
 
-    /// <summary>Every record of a shared operation the owner shows us, the operation first.</summary>
+    /// <summary>
+    /// Every record of a shared operation the owner shows us, the operation first. A kind of record
+    /// this agency's credentials may not read (the identity server did not grant its read scope)
+    /// is left out, with a warning: the owner refuses it whatever we ask, so asking again would
+    /// only hold back the kinds we may read. Granted later, those records come with their next
+    /// change or the next catch-up.
+    /// </summary>
     public async Task<List<DisclosedRecord>> ListOperationAsync(AgencyCode owner, string operation, CancellationToken cancellationToken)
     {
         var client = partners.For(owner).Client;
@@ -48,17 +55,31 @@ public sealed class OwnerRecords(PartnerClients partners, RecordKinds kinds)
         foreach (var kind in kinds.All.Where(k => k.Collection is not null))
         {
             var token = "";
-            do
+            var ofKind = new List<DisclosedRecord>();
+            try
             {
-                var (page, next) = await kind.ListFromOwnerAsync(client, operation, token, Options(cancellationToken));
-                records.AddRange(page.Select(message => Disclosed(kind, message)));
-                token = next;
+                do
+                {
+                    var (page, next) = await kind.ListFromOwnerAsync(client, operation, token, Options(cancellationToken));
+                    ofKind.AddRange(page.Select(message => Disclosed(kind, message)));
+                    token = next;
+                }
+                while (token.Length > 0);
             }
-            while (token.Length > 0);
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
+            {
+                LogKindNotGranted(logger, kind.Collection!, operation, owner.Code(), ex.Status.Detail);
+                continue;
+            }
+
+            records.AddRange(ofKind);
         }
 
         return records;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica: {Collection} of shared {Operation} are not copied: {Owner} refused them to this agency's credentials ({Detail})")]
+    private static partial void LogKindNotGranted(ILogger logger, string collection, string operation, string owner, string detail);
 
     private static CallOptions Options(CancellationToken cancellationToken) => new(Justified, cancellationToken: cancellationToken);
 
