@@ -122,7 +122,10 @@ fi
 start() {
   local name=$1 project=$2 port=$3 partner=$4 partner_port=$5
   mkdir -p "$state/$name"
-  dotnet "$(bin "$project" "$project")" \
+  # The runtime counts calls to optimise a hot method only after 100 ms without new code being
+  # compiled, which a service under load never has: its hot path stayed unoptimised for minutes.
+  # A runtime setting read from the environment only (README, "Deploying").
+  DOTNET_TC_CallCountingDelayMs=0 dotnet "$(bin "$project" "$project")" \
     --Kestrel:Endpoints:Grpc:Url="https://127.0.0.1:$port" \
     --Kestrel:Endpoints:Grpc:Certificate:Path="$pki/$name-server.crt" \
     --Kestrel:Endpoints:Grpc:Certificate:KeyPath="$pki/$name-server.key" \

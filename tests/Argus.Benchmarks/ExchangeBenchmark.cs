@@ -76,11 +76,14 @@ internal static class ExchangeBenchmark
             },
         });
 
-        // A quarter and half of the rate asked for first (shorter; they also warm both services
-        // up, as a service that has run for a while is), then the rate asked for, then twice and
+        // Both services warmed up first, as services that have run for a while are (Belgium has
+        // just started, and has the share to apply): the warm-up's writes are not measured. Then
+        // a quarter and half of the rate asked for (shorter), the rate asked for, then twice and
         // four times it, shorter: where the delay turns.
-        var runs = new List<(int Rate, double P50, double P99, int Writes, double Achieved, int Refused)>();
         var databases = new Databases(nlDatabase, beDatabase);
+        var warmup = await MeasureReplicaDelayAsync(client, databases, parent, settings.Rate / 4, settings.Warmup);
+        Console.WriteLine($"warm-up, not measured: {settings.Rate / 4} writes/s asked for {settings.Warmup.TotalSeconds:N0} s (p99 {warmup.P99:N0} ms)");
+        var runs = new List<(int Rate, double P50, double P99, int Writes, double Achieved, int Refused)>();
         foreach (var (factor, share) in new[] { (0.25, 0.4), (0.5, 0.4), (1, 1.0), (2, 0.6), (4, 0.4) })
         {
             var rate = (int)(settings.Rate * factor);
@@ -268,6 +271,7 @@ internal static class ExchangeBenchmark
         }
 
         var delays = written.Select(w => (copies[w.Key] - w.Value).TotalMilliseconds).Order().ToArray();
+        await PrintStagesAsync(databases, written.Values.Min());
         return (delays[delays.Length / 2], delays[Math.Min(delays.Length - 1, (int)(delays.Length * 0.99))], count, count / answered.TotalSeconds, refusals.Value);
     }
 
@@ -292,6 +296,44 @@ internal static class ExchangeBenchmark
                 await Task.Delay(TimeSpan.FromMilliseconds(100 + Random.Shared.Next(100)));
             }
         }
+    }
+
+    /// <summary>
+    /// Where the delay goes, per event for Belgium written since <paramref name="from"/>: from the
+    /// outbox row's commit to the relay's mark (after the broker confirmed its batch), and to
+    /// Belgium's inbox row (stamped as its batch applied it).
+    /// </summary>
+    private static async Task PrintStagesAsync(Databases databases, DateTimeOffset from)
+    {
+        await using var nl = Databases.Open(databases.Netherlands);
+        await using var be = Databases.Open(databases.Belgium);
+        var rows = await nl.Set<OutboxMessage>().AsNoTracking().Where(m => m.RoutingKey == "be" && m.CreateTime >= from)
+            .Select(m => new { m.Sequence, m.MessageId, m.CreateTime, m.PublishTime }).ToListAsync();
+        var ids = rows.Select(r => r.MessageId).ToList();
+        var applied = await be.Set<InboxMessage>().AsNoTracking().Where(i => ids.Contains(i.MessageId)).ToDictionaryAsync(i => i.MessageId, i => i.ProcessTime);
+        static string Quantiles(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length == 0 ? "none" : $"p50 {sorted[sorted.Length / 2]:N0} ms, p99 {sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]:N0} ms";
+        }
+
+        // Rows a later row (higher sequence) overtook by more than 50 ms: committed after the relay
+        // had read past them, they waited for its rescan.
+        var overtaken = new List<double>();
+        var earliestLater = DateTimeOffset.MaxValue;
+        foreach (var (published, created) in rows.Where(r => r.PublishTime is not null).OrderByDescending(r => r.Sequence).Select(r => (r.PublishTime!.Value, r.CreateTime)))
+        {
+            if (earliestLater != DateTimeOffset.MaxValue && published > earliestLater.AddMilliseconds(50))
+            {
+                overtaken.Add((published - created).TotalMilliseconds);
+            }
+
+            earliestLater = published < earliestLater ? published : earliestLater;
+        }
+
+        Console.WriteLine($"  {overtaken.Count} of them published > 50 ms after a later row: {Quantiles(overtaken)}");
+        Console.WriteLine($"  stages of {rows.Count} events for BE: outbox commit → marked published (confirmed) {Quantiles(rows.Where(r => r.PublishTime is not null).Select(r => (r.PublishTime!.Value - r.CreateTime).TotalMilliseconds))}; "
+            + $"→ applied in BE's inbox {Quantiles(rows.Where(r => applied.ContainsKey(r.MessageId)).Select(r => (applied[r.MessageId] - r.CreateTime).TotalMilliseconds))}");
     }
 
     /// <summary>Where the events are while the writes go on: written and published on NL, applied on BE (every 500 ms).</summary>
