@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks over real sockets against throwaway servers. The last line printed is one JSON object.
 # Usage: ./deploy/local/bench.sh unary    [--concurrency N] [--seconds N] [--warmup N]
-#        ./deploy/local/bench.sh exchange [--seconds N] [--rate N]
+#        ./deploy/local/bench.sh exchange [--seconds N] [--warmup N] [--rate N]
 #        ./deploy/local/bench.sh evidence [--megabytes N]   (1024 by default: 1 GiB up and down)
 #        ./deploy/local/bench.sh intercepts [--messages N]  (2,000,000 by default; on PostgreSQL)
 set -euo pipefail

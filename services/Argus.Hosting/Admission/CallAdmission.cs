@@ -30,10 +30,16 @@ public sealed class CallAdmission : IDisposable
 
     /// <summary>
     /// From "Argus:Limits:ConcurrentCalls" (<see cref="DefaultConcurrentCalls"/>) and
-    /// "Argus:Limits:QueuedCalls" (4096).
+    /// "Argus:Limits:QueuedCalls" (64 waiting per call at once).
     /// </summary>
-    public static CallAdmission FromConfiguration(IConfiguration configuration) =>
-        new(configuration.GetValue("Argus:Limits:ConcurrentCalls", DefaultConcurrentCalls), configuration.GetValue("Argus:Limits:QueuedCalls", 4096));
+    public static CallAdmission FromConfiguration(IConfiguration configuration)
+    {
+        var concurrent = configuration.GetValue("Argus:Limits:ConcurrentCalls", DefaultConcurrentCalls);
+        // A queue a few seconds long at most: a call that waited longer had better be refused at
+        // once and asked again (its deadline would pass anyway), and each waiting call holds its
+        // stream and request. 4,096 waiting took the Dutch service to 440 MB at 2,000 asked writes/s.
+        return new(concurrent, configuration.GetValue("Argus:Limits:QueuedCalls", 64 * concurrent));
+    }
 
     /// <summary>
     /// Four calls at once per core. A call mostly computes or waits on its own database, so more at
