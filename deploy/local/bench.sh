@@ -26,4 +26,5 @@ trap 'exit 130' INT TERM
 argus_pg_start "$work"
 [[ $1 == exchange || $1 == intercepts ]] && argus_rabbit_start "$work"
 dotnet build "$root/tests/Argus.Benchmarks" -c Release -nologo -clp:ErrorsOnly -v quiet
-dotnet "$root/tests/Argus.Benchmarks/bin/Release/net10.0/Argus.Benchmarks.dll" "$@"
+# As the services run (services/Argus.Agency/README.md): `unary` hosts them in this process.
+DOTNET_TC_CallCountingDelayMs=0 dotnet "$root/tests/Argus.Benchmarks/bin/Release/net10.0/Argus.Benchmarks.dll" "$@"

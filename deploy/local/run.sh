@@ -124,7 +124,7 @@ start() {
   mkdir -p "$state/$name"
   # The runtime counts calls to optimise a hot method only after 100 ms without new code being
   # compiled, which a service under load never has: its hot path stayed unoptimised for minutes.
-  # A runtime setting read from the environment only (README, "Deploying").
+  # A runtime setting read from the environment only (services/Argus.Agency/README.md).
   DOTNET_TC_CallCountingDelayMs=0 dotnet "$(bin "$project" "$project")" \
     --Kestrel:Endpoints:Grpc:Url="https://127.0.0.1:$port" \
     --Kestrel:Endpoints:Grpc:Certificate:Path="$pki/$name-server.crt" \

@@ -68,7 +68,7 @@ public sealed class AgencyProcess : IAsyncDisposable
         }
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        // As deployed (deploy/local/run.sh, README "Deploying"): the runtime optimises hot methods
+        // As deployed (services/Argus.Agency/README.md, run.sh): the runtime optimises hot methods
         // without its usual wait for a quiet moment, which a service under load never has.
         start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
         foreach (var argument in new[]
