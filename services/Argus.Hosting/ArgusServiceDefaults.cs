@@ -27,12 +27,16 @@ public static class ArgusServiceDefaults
 
     /// <summary>
     /// A builder whose content root is the service's own folder rather than the current directory,
-    /// so the service finds its appsettings.json however it is started.
+    /// so the service finds its appsettings.json however it is started. Its settings are read once,
+    /// at start (a change needs a restart): watching appsettings.json for changes watches the whole
+    /// content root, subfolders too, and the default data folder is one — each SQLite write woke
+    /// the watcher, 7 % of the CPU in bench.sh unary (2026-12-03). A
+    /// <c>--hostBuilder:reloadConfigOnChange=true</c> of the caller's still wins.
     /// </summary>
     public static WebApplicationBuilder CreateBuilder(string[] args, string? contentRoot = null) =>
         WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
             ContentRootPath = contentRoot ?? AppContext.BaseDirectory,
         });
 
