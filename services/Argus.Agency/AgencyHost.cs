@@ -59,8 +59,12 @@ public static class AgencyHost
         services.AddSingleton<ProcessingLogWriter>();
         services.AddSingleton<LogHeadSigner>();
         services.AddScoped<RequestProcessingLog>();
+        // 10,000 records, some 40 MB: a cached record costs ~4 KB of heap (an arrest with its
+        // lists), so the 100,000 it held before would have taken ~400 MB. In bench.sh exchange
+        // (2026-12-03) the Dutch service's peak was 318 MB with 1,000 and 347-357 MB with 100,000
+        // after ~13,000 writes, and 585 MB after ~33,000 in a longer run.
         services.AddSingleton(new RecordCache(
-            configuration.GetValue("Argus:ReadCache:Enabled", true) ? configuration.GetValue("Argus:ReadCache:Capacity", 100_000) : 0));
+            configuration.GetValue("Argus:ReadCache:Enabled", true) ? configuration.GetValue("Argus:ReadCache:Capacity", 10_000) : 0));
         services.AddScoped<RecordStore>();
         services.AddScoped<RecordAccess>();
         services.AddScoped<IRecordShares, ShareIndex>();
