@@ -43,12 +43,13 @@ public sealed class OutboxGaps(TimeProvider clock, TimeSpan patience)
     /// <summary>The gaps still worth asking for; those older than the patience are dropped.</summary>
     public List<long> Waiting()
     {
-        foreach (var (sequence, since) in passed.Where(p => clock.GetElapsedTime(p.Value) > patience).ToList())
+        // Oldest first (the cursor only moves on between rescans, which clear): the expired are a prefix.
+        while (passed.Count > 0 && passed.First() is var (sequence, since) && clock.GetElapsedTime(since) > patience)
         {
             passed.Remove(sequence);
         }
 
-        return [.. passed.Keys];
+        return passed.Count == 0 ? [] : [.. passed.Keys];
     }
 
     /// <summary>Rows found in gaps: handed to a batch, so not asked for again.</summary>
