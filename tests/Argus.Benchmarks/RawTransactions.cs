@@ -15,7 +15,9 @@ internal sealed class RawTransactions : IAsyncDisposable
 
     public static async Task<RawTransactions> CreateAsync(string connectionString)
     {
-        var source = NpgsqlDataSource.Create(connectionString);
+        // The connection settings the services get (prepared statements): the ceiling is the best
+        // this server does, not a handicapped one.
+        var source = NpgsqlDataSource.Create(Argus.Hosting.Persistence.PostgresConnections.WithDefaults(connectionString));
         await using var create = source.CreateCommand("CREATE TABLE raw_rows (id uuid PRIMARY KEY, payload text NOT NULL)");
         await create.ExecuteNonQueryAsync();
         return new RawTransactions(source);

@@ -6,9 +6,10 @@ namespace Argus.Agency.ProcessingLog;
 public sealed class RequestProcessingLog(ProcessingLogWriter writer, Caller caller)
 {
     /// <param name="alsoLogged">More entries of the same change (the disclosures its events carry to partners).</param>
+    /// <param name="events">The change's events, saved with it (<see cref="ProcessingLogWriter.SaveWithEntryAsync"/>).</param>
     public Task SaveWithEntryAsync(Persistence.AgencyDbContext db, ProcessingEvent processing, CancellationToken cancellationToken,
-        IReadOnlyList<ProcessingEvent>? alsoLogged = null) =>
-        writer.SaveWithEntryAsync(db, processing, caller.ClientId, caller.Justification, cancellationToken, alsoLogged);
+        IReadOnlyList<ProcessingEvent>? alsoLogged = null, IReadOnlyList<Outbox.OutboxMessage>? events = null) =>
+        writer.SaveWithEntryAsync(db, processing, caller.ClientId, caller.Justification, cancellationToken, alsoLogged, events);
 
     public Task ConsultedAsync(ProcessingEvent processing) => writer.RecordAsync(processing, caller.ClientId, caller.Justification);
 }

@@ -145,10 +145,10 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
         record.RequestId = key?.RequestId;
         record.RequestFingerprint = key?.Fingerprint;
         db.Add(record);
-        var disclosures = await AddEventsAsync(record, created: true, now, cancellationToken);
+        var (events, disclosures) = await EventsAsync(record, created: true, now, cancellationToken);
         try
         {
-            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Collection, record.Name), cancellationToken, disclosures);
+            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Collection, record.Name), cancellationToken, disclosures, events);
             cache.Put(record);
             outbox.Notify();
             return record;
@@ -185,10 +185,11 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
         await CheckLinksAsync(record, cancellationToken);
         record.Version++;
         record.UpdateTime = Input.TruncateToMicroseconds(clock.GetUtcNow());
-        var disclosures = await AddEventsAsync(record, created: false, record.UpdateTime, cancellationToken);
+        var (events, disclosures) = await EventsAsync(record, created: false, record.UpdateTime, cancellationToken);
         try
         {
-            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Alteration, record.Name, Details: "fields: " + string.Join(',', fields)), cancellationToken, disclosures);
+            await log.SaveWithEntryAsync(db, new ProcessingEvent(ProcessingAction.Alteration, record.Name, Details: "fields: " + string.Join(',', fields)), cancellationToken,
+                disclosures, events);
             cache.Put(record);
             outbox.Notify();
             return record;
@@ -306,25 +307,26 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
     }
 
     /// <summary>
-    /// The change's events, in the same transaction as the change: for the owner's own integrators,
-    /// and for every partner the record is shared with (itself or its whole operation), carrying the
-    /// handling the partner is shown it under.
+    /// The change's events, to save in the same transaction as the change: for the owner's own
+    /// integrators, and for every partner the record is shared with (itself or its whole
+    /// operation), carrying the handling the partner is shown it under.
     /// </summary>
-    /// <returns>The disclosures to log with the change: a partner's event carries the record as shown to it.</returns>
-    private async Task<List<ProcessingEvent>> AddEventsAsync(Record record, bool created, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>The outbox rows, and the disclosures to log with the change: a partner's event carries the record as shown to it.</returns>
+    private async Task<(List<OutboxMessage> Events, List<ProcessingEvent> Disclosures)> EventsAsync(Record record, bool created, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         // One event id per copy: each is its own message for its own recipient.
-        db.AddEvent(RecordEventFactory.For(record, created, now), jurisdiction.Agency.Code(), now);
+        var events = new List<OutboxMessage> { OutboxMessage.For(RecordEventFactory.For(record, created, now), jurisdiction.Agency.Code(), now) };
         var disclosures = new List<ProcessingEvent>();
         foreach (var recipient in await shares.RecipientsAsync(record, cancellationToken))
         {
             var pushed = RecordEventFactory.For(record, created, now, recipient.SharedUnder, RecordEventFactory.Disclosed(record, recipient.SharedUnder));
-            db.AddEvent(pushed, recipient.Agency.Code(), now);
+            events.Add(OutboxMessage.For(pushed, recipient.Agency.Code(), now));
             disclosures.Add(new ProcessingEvent(ProcessingAction.Disclosure, record.Name,
                 $"version {record.Version} pushed under {pushed.HandlingCode} with event {pushed.EventId}", [recipient.Agency.Code()]));
         }
 
-        return disclosures;
+        return (events, disclosures);
     }
 
     private IRecordQueries<T> Queries<T>()

@@ -30,8 +30,8 @@ public static class DatabaseRegistration
                 services.AddScoped<TContext>(provider => provider.GetRequiredService<TSqlite>());
                 break;
             case DatabaseProvider.PostgreSql:
-                var postgres = options.ConnectionString
-                    ?? throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is PostgreSql.");
+                var postgres = PostgresConnections.WithDefaults(options.ConnectionString
+                    ?? throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is PostgreSql."));
                 services.AddDbContextPool<TPostgres>(db =>
                 {
                     db.UseNpgsql(postgres);
