@@ -42,107 +42,130 @@ internal static class ExchangeBenchmark
             // credentials and partner are not there), so it does not try to reach them, and no key
             // to sign its log heads with.
             [.. common, $"--Database:ConnectionString={nlDatabase}", "--Argus:Credentials:ClientId=", "--Argus:Credentials:CertificatePath=", "--Argus:Credentials:KeyPath="]);
-        using var tokens = new AccessTokenSource(caller);
-        using var client = AgencyClient.For(nl.Address, "nl", tokens, caller);
-        var parent = (await client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
+        var started = new List<(string Name, AgencyProcess Service)> { ("NL", nl) };
+        try
         {
-            OperationId = "bench-" + Guid.NewGuid().ToString("N")[..8],
-            Operation = UnaryBenchmark.NewOperation(),
-        })).Operation.Name;
-
-        // The ceiling first: the broker's own rate for the same messages, published from here.
-        // Twice, the first unmeasured, as the relay below: warm code on both sides of the ratio.
-        await MeasureBrokerCeilingAsync();
-        var ceiling = await MeasureBrokerCeilingAsync();
-        Console.WriteLine($"broker ceiling: {ceiling:N0} events/s (the relay's envelopes, {Backlog:N0} published by RabbitMQ.Client from the benchmark, confirms pipelined, to a durable queue)");
-        double relayRate;
-        // One backlog first, unmeasured: the Dutch service has just started, and while it published
-        // the first its tiering thread took 42 % of its CPU (perf, 2026-12-03); a deployed relay has
-        // run a while. Each backlog has its own queue, declared when the last one is published.
-        await using (var warm = await EventSubscriber.DeclareAsync("nl", "argus.arrest-recorded"))
-        {
-            Console.WriteLine($"outbox relay, warm-up (not measured): {await MeasureRelayAsync(client, parent, nlDatabase, warm):N0} events/s");
-        }
-
-        await using (var subscriber = await EventSubscriber.DeclareAsync("nl", "argus.arrest-recorded"))
-        {
-            relayRate = await MeasureRelayAsync(client, parent, nlDatabase, subscriber);
-        }
-
-        var (cpuAfterRelay, peakAfterRelay) = (nl.ProcessorTime, nl.PeakResidentMb);
-        Console.WriteLine($"outbox relay: {relayRate:N0} events/s ({Backlog:N0} events, publisher confirms, to a durable queue); "
-            + $"the Dutch service's peak resident memory so far {peakAfterRelay:N0} MB");
-
-        await using var be = await AgencyProcess.StartAsync("Argus.Belgium", "be", TestPki.FreePort(), folders[1], identity,
-            [.. common, $"--Database:ConnectionString={beDatabase}",
-                $"--Argus:Credentials:ClientId={belgianService.ClientId}", $"--Argus:Credentials:CertificatePath={belgianService.Certificate}",
-                $"--Argus:Credentials:KeyPath={belgianService.Key}", $"--Argus:Partners:Nl:Address={nl.Address}",
-                $"--Argus:Replica:Queue=argus.be.replica.bench-{Guid.NewGuid():N}"]);
-        await client.Exchange.ShareRecordAsync(new Exchange.V1.ShareRecordRequest
-        {
-            Share = new Exchange.V1.Share
+            using var tokens = new AccessTokenSource(caller);
+            using var client = AgencyClient.For(nl.Address, "nl", tokens, caller);
+            var parent = (await client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
             {
-                Record = parent, Recipient = Common.V1.AgencyCode.Be, Handling = new Common.V1.Handling { Code = Common.V1.HandlingCode.H2 }, Purpose = "benchmark",
-            },
-        });
+                OperationId = "bench-" + Guid.NewGuid().ToString("N")[..8],
+                Operation = UnaryBenchmark.NewOperation(),
+            })).Operation.Name;
 
-        // Both services warmed up first, as services that have run for a while are (Belgium has
-        // just started, and has the share to apply): the warm-up's writes are not measured. Then
-        // a quarter and half of the rate asked for (shorter), the rate asked for, then twice and
-        // four times it, shorter: where the delay turns.
-        var databases = new Databases(nlDatabase, beDatabase);
-        var warmup = await MeasureReplicaDelayAsync(client, databases, parent, settings.Rate / 4, settings.Warmup);
-        Console.WriteLine($"warm-up, not measured: {settings.Rate / 4} writes/s asked for {settings.Warmup.TotalSeconds:N0} s (p99 {warmup.P99:N0} ms)");
-        var runs = new List<(int Rate, double P50, double P99, int Writes, double Achieved, int Refused)>();
-        foreach (var (factor, share) in new[] { (0.25, 0.4), (0.5, 0.4), (1, 1.0), (2, 0.6), (4, 0.4) })
-        {
-            var rate = (int)(settings.Rate * factor);
-            var (p50, p99, writes, achieved, refused) = await MeasureReplicaDelayAsync(client, databases, parent, rate, settings.Duration * share);
-            runs.Add((rate, p50, p99, writes, achieved, refused));
-            Console.WriteLine($"{rate} writes/s asked for {(settings.Duration * share).TotalSeconds:N0} s ({writes} writes on NL, shared with BE; NL answered them at {achieved:N0}/s, refused {refused} calls with RESOURCE_EXHAUSTED, each asked again): NL commit → copy committed in Belgium's replica p50 {p50:N1} ms, p99 {p99:N1} ms");
-        }
-
-        var knee = runs.Where(r => r.P99 <= 100).Select(r => (int?)r.Rate).Max();
-        var asked = runs.Single(r => r.Rate == settings.Rate);
-        var (nlPeak, bePeak) = (nl.PeakResidentMb, be.PeakResidentMb);
-        var (nlCpu, beCpu) = (nl.ProcessorTime - cpuAfterRelay, be.ProcessorTime);
-        Console.WriteLine($"knee (highest rate with p99 ≤ 100 ms): {(knee is { } k ? $"{k} writes/s" : "none of the rates tried")}");
-        Console.WriteLine($"peak resident memory of each service's process over its life (target < 300): the Dutch service {nlPeak:N0} MB, the Belgian service {bePeak:N0} MB");
-        Console.WriteLine($"CPU over the replica runs: the Dutch service {nlCpu.TotalSeconds:N1} s, the Belgian service {beCpu.TotalSeconds:N1} s");
-        Console.WriteLine($"logged (warnings and above): the Dutch service {nl.LogLines:N0} lines, the Belgian service {be.LogLines:N0} lines");
-        foreach (var (name, service) in new[] { ("NL", nl), ("BE", be) })
-        {
-            foreach (var line in service.RecentLog.Where(l => !AgencyProcess.IsStackFrame(l)).TakeLast(5))
+            // The ceiling first: the broker's own rate for the same messages, published from here.
+            // Twice, the first unmeasured, as the relay below: warm code on both sides of the ratio.
+            await MeasureBrokerCeilingAsync();
+            var ceiling = await MeasureBrokerCeilingAsync();
+            Console.WriteLine($"broker ceiling: {ceiling:N0} events/s (the relay's envelopes, {Backlog:N0} published by RabbitMQ.Client from the benchmark, confirms pipelined, to a durable queue)");
+            double relayRate;
+            // One backlog first, unmeasured: the Dutch service has just started, and while it published
+            // the first its tiering thread took 42 % of its CPU (perf, 2026-12-03); a deployed relay has
+            // run a while. Each backlog has its own queue, declared when the last one is published.
+            await using (var warm = await EventSubscriber.DeclareAsync("nl", "argus.arrest-recorded"))
             {
-                Console.WriteLine($"  {name} log: {line}");
+                Console.WriteLine($"outbox relay, warm-up (not measured): {await MeasureRelayAsync(client, parent, nlDatabase, warm):N0} events/s");
+            }
+
+            await using (var subscriber = await EventSubscriber.DeclareAsync("nl", "argus.arrest-recorded"))
+            {
+                relayRate = await MeasureRelayAsync(client, parent, nlDatabase, subscriber);
+            }
+
+            var (cpuAfterRelay, peakAfterRelay) = (nl.ProcessorTime, nl.PeakResidentMb);
+            Console.WriteLine($"outbox relay: {relayRate:N0} events/s ({Backlog:N0} events, publisher confirms, to a durable queue); "
+                + $"the Dutch service's peak resident memory so far {peakAfterRelay:N0} MB");
+
+            await using var be = await AgencyProcess.StartAsync("Argus.Belgium", "be", TestPki.FreePort(), folders[1], identity,
+                [.. common, $"--Database:ConnectionString={beDatabase}",
+                    $"--Argus:Credentials:ClientId={belgianService.ClientId}", $"--Argus:Credentials:CertificatePath={belgianService.Certificate}",
+                    $"--Argus:Credentials:KeyPath={belgianService.Key}", $"--Argus:Partners:Nl:Address={nl.Address}",
+                    $"--Argus:Replica:Queue=argus.be.replica.bench-{Guid.NewGuid():N}"]);
+            started.Add(("BE", be));
+            await client.Exchange.ShareRecordAsync(new Exchange.V1.ShareRecordRequest
+            {
+                Share = new Exchange.V1.Share
+                {
+                    Record = parent, Recipient = Common.V1.AgencyCode.Be, Handling = new Common.V1.Handling { Code = Common.V1.HandlingCode.H2 }, Purpose = "benchmark",
+                },
+            });
+
+            // Both services warmed up first, as services that have run for a while are (Belgium has
+            // just started, and has the share to apply): the warm-up's writes are not measured. Then
+            // a quarter and half of the rate asked for (shorter), the rate asked for, then twice and
+            // four times it, shorter: where the delay turns.
+            var databases = new Databases(nlDatabase, beDatabase);
+            var warmup = await MeasureReplicaDelayAsync(client, databases, parent, settings.Rate / 4, settings.Warmup);
+            Console.WriteLine($"warm-up, not measured: {settings.Rate / 4} writes/s asked for {settings.Warmup.TotalSeconds:N0} s (p99 {warmup.P99:N0} ms)");
+            var runs = new List<(int Rate, double P50, double P99, int Writes, double Achieved, int Refused)>();
+            foreach (var (factor, share) in new[] { (0.25, 0.4), (0.5, 0.4), (1, 1.0), (2, 0.6), (4, 0.4) })
+            {
+                var rate = (int)(settings.Rate * factor);
+                var (p50, p99, writes, achieved, refused) = await MeasureReplicaDelayAsync(client, databases, parent, rate, settings.Duration * share);
+                runs.Add((rate, p50, p99, writes, achieved, refused));
+                Console.WriteLine($"{rate} writes/s asked for {(settings.Duration * share).TotalSeconds:N0} s ({writes} writes on NL, shared with BE; NL answered them at {achieved:N0}/s, refused {refused} calls with RESOURCE_EXHAUSTED, each asked again): NL commit → copy committed in Belgium's replica p50 {p50:N1} ms, p99 {p99:N1} ms");
+            }
+
+            var knee = runs.Where(r => r.P99 <= 100).Select(r => (int?)r.Rate).Max();
+            var asked = runs.Single(r => r.Rate == settings.Rate);
+            var (nlPeak, bePeak) = (nl.PeakResidentMb, be.PeakResidentMb);
+            var (nlCpu, beCpu) = (nl.ProcessorTime - cpuAfterRelay, be.ProcessorTime);
+            Console.WriteLine($"knee (highest rate with p99 ≤ 100 ms): {(knee is { } k ? $"{k} writes/s" : "none of the rates tried")}");
+            Console.WriteLine($"peak resident memory of each service's process over its life (target < 300): the Dutch service {nlPeak:N0} MB, the Belgian service {bePeak:N0} MB");
+            Console.WriteLine($"CPU over the replica runs: the Dutch service {nlCpu.TotalSeconds:N1} s, the Belgian service {beCpu.TotalSeconds:N1} s");
+            Console.WriteLine($"logged (warnings and above): the Dutch service {nl.LogLines:N0} lines, the Belgian service {be.LogLines:N0} lines");
+            foreach (var (name, service) in new[] { ("NL", nl), ("BE", be) })
+            {
+                foreach (var line in service.RecentLog.Where(l => !AgencyProcess.IsStackFrame(l)).TakeLast(5))
+                {
+                    Console.WriteLine($"  {name} log: {line}");
+                }
+            }
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                benchmark = "exchange",
+                p50_ms = Math.Round(asked.P50, 1),
+                p99_ms = Math.Round(asked.P99, 1),
+                writes_per_s = settings.Rate,
+                writes = asked.Writes,
+                // The open loop asks for the rate; this is the rate at which the Dutch service answered
+                // (below the asked rate, it was saturated; the delays start at its commit, not at the ask).
+                achieved_writes_per_s = Math.Round(asked.Achieved),
+                refused_calls = asked.Refused,
+                runs = runs.Select(r => new { writes_per_s = r.Rate, achieved_writes_per_s = Math.Round(r.Achieved), p50_ms = Math.Round(r.P50, 1), p99_ms = Math.Round(r.P99, 1), r.Writes, refused_calls = r.Refused }),
+                knee_writes_per_s = knee,
+                relay_events_per_s = Math.Round(relayRate),
+                relay_ceiling_events_per_s = Math.Round(ceiling),
+                relay_to_ceiling_ratio = Math.Round(relayRate / ceiling, 2),
+                peak_rss_mb = Math.Round(Math.Max(nlPeak, bePeak)),
+                peak_rss_nl_mb = Math.Round(nlPeak),
+                peak_rss_be_mb = Math.Round(bePeak),
+                peak_rss_nl_after_relay_mb = Math.Round(peakAfterRelay),
+                peak_rss_of = "each agency service's own process (the larger of the two in peak_rss_mb)",
+                cpu_replica_runs_nl_s = Math.Round(nlCpu.TotalSeconds, 1),
+                cpu_replica_runs_be_s = Math.Round(beCpu.TotalSeconds, 1),
+                measured_to = "the record readable in Belgium's replica (PostgreSQL both sides, RabbitMQ quorum queue; the event carries the record, no fetch)",
+            }));
+            return 0;
+        }
+        catch (Exception) when (PrintRecentLogs(started))
+        {
+            throw; // never reached: the filter prints and declines
+        }
+    }
+
+    /// <summary>A run that failed says why: each service's last log lines, before the exception ends the benchmark.</summary>
+    private static bool PrintRecentLogs(List<(string Name, AgencyProcess Service)> services)
+    {
+        foreach (var (name, service) in services)
+        {
+            foreach (var line in service.RecentLog.TakeLast(40))
+            {
+                Console.Error.WriteLine($"  {name} log: {line}");
             }
         }
-        Console.WriteLine(JsonSerializer.Serialize(new
-        {
-            benchmark = "exchange",
-            p50_ms = Math.Round(asked.P50, 1),
-            p99_ms = Math.Round(asked.P99, 1),
-            writes_per_s = settings.Rate,
-            writes = asked.Writes,
-            // The open loop asks for the rate; this is the rate at which the Dutch service answered
-            // (below the asked rate, it was saturated; the delays start at its commit, not at the ask).
-            achieved_writes_per_s = Math.Round(asked.Achieved),
-            refused_calls = asked.Refused,
-            runs = runs.Select(r => new { writes_per_s = r.Rate, achieved_writes_per_s = Math.Round(r.Achieved), p50_ms = Math.Round(r.P50, 1), p99_ms = Math.Round(r.P99, 1), r.Writes, refused_calls = r.Refused }),
-            knee_writes_per_s = knee,
-            relay_events_per_s = Math.Round(relayRate),
-            relay_ceiling_events_per_s = Math.Round(ceiling),
-            relay_to_ceiling_ratio = Math.Round(relayRate / ceiling, 2),
-            peak_rss_mb = Math.Round(Math.Max(nlPeak, bePeak)),
-            peak_rss_nl_mb = Math.Round(nlPeak),
-            peak_rss_be_mb = Math.Round(bePeak),
-            peak_rss_nl_after_relay_mb = Math.Round(peakAfterRelay),
-            peak_rss_of = "each agency service's own process (the larger of the two in peak_rss_mb)",
-            cpu_replica_runs_nl_s = Math.Round(nlCpu.TotalSeconds, 1),
-            cpu_replica_runs_be_s = Math.Round(beCpu.TotalSeconds, 1),
-            measured_to = "the record readable in Belgium's replica (PostgreSQL both sides, RabbitMQ quorum queue; the event carries the record, no fetch)",
-        }));
-        return 0;
+
+        return false;
     }
 
     /// <summary>The two services' databases, read from outside: counting and timing adds no work to either service.</summary>

@@ -73,7 +73,12 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         outbox.ToTable("OutboxMessages");
         outbox.HasKey(x => x.Sequence);
         outbox.HasIndex(x => x.MessageId).IsUnique();
-        outbox.HasIndex(x => x.PublishTime);
+        // The relay's reads: unpublished rows in order, from its cursor on. An index of
+        // PublishTime served "IS NULL" too, and once statistics said few rows were unpublished the
+        // planner took it over the key — walking every row published since the last vacuum (dead
+        // entries in the NULL range) and sorting: 89 ms for 10 rows after a 60,000-row backlog,
+        // where this index's range from the cursor visits only the rows after it.
+        outbox.HasIndex([nameof(OutboxMessage.Sequence)], "IX_OutboxMessages_Unpublished").HasFilter("\"PublishTime\" IS NULL");
         outbox.Property(x => x.Type).HasMaxLength(100);
         outbox.Property(x => x.RoutingKey).HasMaxLength(16);
         outbox.HasIndex(x => new { x.RoutingKey, x.RoutePosition }).IsUnique();

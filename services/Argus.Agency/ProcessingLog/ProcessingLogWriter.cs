@@ -234,11 +234,7 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
             ? new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString())
             : new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString());
         await connection.OpenAsync();
-        // PostgreSQL: its statements are prepared (Max Auto Prepare), but each is planned for its
-        // batch. A cached generic plan guesses the batch's size, and for the chaining UPDATE it
-        // guessed a hash join over the whole log: 1 ms a batch and growing, where planned for the
-        // batch at hand it is an index lookup per entry.
-        await ExecuteAsync(connection, null, sqlite ? "PRAGMA synchronous=NORMAL;" : "SET synchronous_commit = off; SET plan_cache_mode = force_custom_plan;");
+        await ExecuteAsync(connection, null, sqlite ? "PRAGMA synchronous=NORMAL;" : "SET synchronous_commit = off;");
         return connection;
     }
 

@@ -13,6 +13,7 @@ public sealed class PostgresConnectionsTests
 
         Assert.Equal(PostgresConnections.MaxAutoPrepare, built.MaxAutoPrepare);
         Assert.Equal(PostgresConnections.AutoPrepareMinUsages, built.AutoPrepareMinUsages);
+        Assert.Equal(PostgresConnections.PlanEachExecution, built.Options);
         Assert.Equal(("db", "argus_nl", "p"), (built.Host, built.Database, built.Password));
     }
 
@@ -26,4 +27,10 @@ public sealed class PostgresConnectionsTests
         Assert.Equal(0, built.MaxAutoPrepare);
         Assert.Equal(7, built.AutoPrepareMinUsages);
     }
+
+    [Theory]
+    [InlineData("Host=db;Options=-c statement_timeout=5s", "-c statement_timeout=5s " + PostgresConnections.PlanEachExecution)]
+    [InlineData("Host=db;Options=-c plan_cache_mode=auto", "-c plan_cache_mode=auto")]
+    public void Options_of_its_own_are_kept_and_a_plan_cache_mode_of_its_own_wins(string connectionString, string options) =>
+        Assert.Equal(options, new NpgsqlConnectionStringBuilder(PostgresConnections.WithDefaults(connectionString)).Options);
 }

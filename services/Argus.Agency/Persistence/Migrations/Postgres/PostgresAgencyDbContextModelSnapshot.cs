@@ -1239,10 +1239,11 @@ namespace Argus.Agency.Persistence.Migrations.Postgres
                     b.HasIndex("MessageId")
                         .IsUnique();
 
-                    b.HasIndex("PublishTime");
-
                     b.HasIndex("RoutingKey", "RoutePosition")
                         .IsUnique();
+
+                    b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Unpublished")
+                        .HasFilter("\"PublishTime\" IS NULL");
 
                     b.ToTable("OutboxMessages", (string)null);
                 });
