@@ -100,6 +100,8 @@ public static class ArgusServiceDefaults
         }
 
         app.UseMiddleware<FramingErrors>();
+        // Before authentication: an overloaded service refuses without checking the token first.
+        app.UseMiddleware<Admission.OverloadRefusal>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcHealthChecksService().AllowAnonymous();

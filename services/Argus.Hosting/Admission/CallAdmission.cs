@@ -49,8 +49,21 @@ public sealed class CallAdmission : IDisposable
     /// </summary>
     public static int DefaultConcurrentCalls => 4 * Environment.ProcessorCount;
 
+    /// <summary>What a refused call is told.</summary>
+    public const string QueueFull = "This service is working at its limit of calls at once and its queue is full (Argus:Limits); try again in a moment.";
+
     /// <summary>Calls waiting for a turn now.</summary>
     public int Waiting => Volatile.Read(ref waiting);
+
+    /// <summary>
+    /// Whether a call arriving now would be refused: no turn free and the queue full. A snapshot —
+    /// a call let through may still be refused by <see cref="RunAsync{T}"/> a moment later.
+    /// </summary>
+    public bool IsFull => turns.CurrentCount == 0 && Volatile.Read(ref waiting) >= maxWaiting;
+
+    /// <summary>Whether the call to <paramref name="method"/> ("/package.Service/Method") waits for a turn: unary calls but health checks.</summary>
+    public static bool Counts(Grpc.Core.MethodType type, string method) =>
+        type == Grpc.Core.MethodType.Unary && !method.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal);
 
     public void Dispose() => turns.Dispose();
 
@@ -62,7 +75,7 @@ public sealed class CallAdmission : IDisposable
             if (Interlocked.Increment(ref waiting) > maxWaiting)
             {
                 Interlocked.Decrement(ref waiting);
-                throw new QuotaExceededException("This service is working at its limit of calls at once and its queue is full (Argus:Limits); try again in a moment.");
+                throw new QuotaExceededException(QueueFull);
             }
 
             try
@@ -94,7 +107,7 @@ public sealed class CallAdmissionInterceptor(CallAdmission admission) : Intercep
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation) =>
-        context.Method.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal)
-            ? continuation(request, context)
-            : admission.RunAsync(() => continuation(request, context), context.CancellationToken);
+        CallAdmission.Counts(Grpc.Core.MethodType.Unary, context.Method)
+            ? admission.RunAsync(() => continuation(request, context), context.CancellationToken)
+            : continuation(request, context);
 }
