@@ -21,12 +21,10 @@ public sealed class AppendedRows(AgencyDbContext db)
 {
     private static readonly ConcurrentDictionary<(IModel, Type), Table> Tables = new();
 
-    /// <summary>Below SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.</summary>
+    /// <summary>Parameters per command, below SQLite's 32,766 and PostgreSQL's 65,535 per statement.</summary>
     private const int MaxParameters = 30_000;
 
     private readonly List<(Table Table, IReadOnlyList<object> Rows)> pending = [];
-
-    public int Count => pending.Sum(p => p.Rows.Count);
 
     /// <summary>Adds <paramref name="rows"/> to the command; a flat entity type only (no complex properties, no navigations).</summary>
     public AppendedRows Add<T>(IReadOnlyList<T> rows)
