@@ -45,6 +45,10 @@ public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfigu
                     failed = true;
                     continue;
                 }
+                catch (Exception) when (stoppingToken.IsCancellationRequested)
+                {
+                    return; // stopping: a call cut short says Cancelled (an RpcException), which is no failure
+                }
 
                 try
                 {
@@ -59,6 +63,10 @@ public sealed partial class ReplicaCatchUp(IServiceScopeFactory scopes, IConfigu
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogWitnessFailed(logger, ex, partner);
+                }
+                catch (Exception) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
                 }
             }
 
