@@ -68,12 +68,16 @@ public sealed class ProcessingLogWriter : IAsyncDisposable
             // In a transaction of our own a failure rolls back all of it: a savepoint before the
             // save would only cost a round trip.
             db.Database.AutoSavepointsEnabled = savepoints && own is null;
-            await db.SaveChangesAsync(cancellationToken);
+            // The tracked changes count as saved only once all of it is: should the appended rows
+            // or the commit fail, the context still holds them as unsaved, as after a failed save.
+            await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
             await appended.InsertAsync(cancellationToken);
             if (own is not null)
             {
                 await own.CommitAsync(cancellationToken);
             }
+
+            db.ChangeTracker.AcceptAllChanges();
         }
         finally
         {
