@@ -113,6 +113,7 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
     public async Task<T> CreateAsync<T>(T record, IdempotencyKey? key, Func<Task>? validate, CancellationToken cancellationToken)
         where T : Record
     {
+        await KeepConnectionAsync(cancellationToken);
         try
         {
             if (record is OperationRecord child && !await ExistsAsync(kinds.OperationNamed(child.OperationId), cancellationToken))
@@ -179,6 +180,7 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
     public async Task<T> UpdateAsync<T>(RecordName name, string etag, IEnumerable<string> fields, Func<T, Task> apply, CancellationToken cancellationToken)
         where T : Record
     {
+        await KeepConnectionAsync(cancellationToken);
         var record = await Queries<T>().Named(db.Set<T>(), name).FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException(name.ToString());
         RequireEtag(record, etag, "read it again and reapply the change");
         await apply(record);
@@ -217,6 +219,7 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
         var errors = new FieldErrors();
         reason = Input.Text(reason, "reason", errors, 500, required: true);
         errors.ThrowIfAny();
+        await KeepConnectionAsync(cancellationToken);
         var record = await Queries<T>().Named(db.Set<T>(), name).FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException(name.ToString());
         RequireEtag(record, etag, "read it again before erasing it");
         foreach (var (kind, link) in kinds.LinksTo(name.Kind.Collection!))
@@ -328,6 +331,15 @@ public sealed class RecordStore(AgencyDbContext db, RecordKinds kinds, RecordCac
 
         return (events, disclosures);
     }
+
+    /// <summary>
+    /// A change's reads and its transaction on one connection, held until the request's context is
+    /// disposed. EF Core otherwise opens a pooled connection for each read and again for the
+    /// transaction, and on PostgreSQL each open costs a reset of the session (six statements) with
+    /// the next command: a create was reset twice. In bench.sh exchange the Dutch database's resets
+    /// went from 17,007 to 11,014 for ~5,900 creates (pg_stat_statements, 2026-12-03).
+    /// </summary>
+    private Task KeepConnectionAsync(CancellationToken cancellationToken) => db.Database.OpenConnectionAsync(cancellationToken);
 
     private IRecordQueries<T> Queries<T>()
         where T : Record =>
