@@ -13,21 +13,38 @@ namespace Argus.FunctionalTests;
 
 /// <summary>The outbox relay on PostgreSQL, where transactions commit in another order than their rows were numbered.</summary>
 [Collection(BrokerCollection.Name)]
-public sealed class OutboxRelayTests
+public sealed class OutboxRelayTests : IAsyncLifetime
 {
-    [Fact]
-    public async Task An_event_that_commits_after_later_numbered_events_were_published_is_published_too()
+    private RunningIdentity identity = null!;
+    private RunningAgency nl = null!;
+    private EventSubscriber subscriber = null!;
+    private string operation = "";
+
+    /// <summary>Each test its own Dutch service on PostgreSQL, a subscriber to its arrest events and an operation.</summary>
+    public async Task InitializeAsync()
     {
-        await using var identity = await RunningIdentity.StartAsync();
+        identity = await RunningIdentity.StartAsync();
         var writer = await identity.RegisterAsync("relay-writer", [ArgusAudiences.Agency("nl")], AgencyFixture.RecordScopes);
-        await using var nl = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.PostgreSql, identity, writer,
+        nl = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.PostgreSql, identity, writer,
             extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"]);
-        await using var subscriber = await EventSubscriber.StartAsync("nl", "argus.arrest-recorded");
-        var operation = (await nl.Client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
+        subscriber = await EventSubscriber.StartAsync("nl", "argus.arrest-recorded");
+        operation = (await nl.Client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
         {
             OperationId = Records.NewOperationId(),
             Operation = Records.Operation("10/960071-21"),
         })).Operation.Name;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await subscriber.DisposeAsync();
+        await nl.DisposeAsync();
+        await identity.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_event_that_commits_after_later_numbered_events_were_published_is_published_too()
+    {
         var late = $"{operation}/arrests/committed-late";
 
         // A transaction takes its outbox row's sequence number now and commits only at the end...
@@ -60,16 +77,6 @@ public sealed class OutboxRelayTests
     [Fact]
     public async Task A_late_committed_event_is_published_from_its_gap_while_an_earlier_batch_is_still_in_flight()
     {
-        await using var identity = await RunningIdentity.StartAsync();
-        var writer = await identity.RegisterAsync("relay-gaps", [ArgusAudiences.Agency("nl")], AgencyFixture.RecordScopes);
-        await using var nl = await RunningAgency.StartAsync(new DutchJurisdiction(), DatabaseProvider.PostgreSql, identity, writer,
-            extraArgs: [$"--Argus:RabbitMq:Uri={TestRabbitMq.Uri}"]);
-        await using var subscriber = await EventSubscriber.StartAsync("nl", "argus.arrest-recorded");
-        var operation = (await nl.Client.Operations.CreateOperationAsync(new Operations.V1.CreateOperationRequest
-        {
-            OperationId = Records.NewOperationId(),
-            Operation = Records.Operation("10/960071-21"),
-        })).Operation.Name;
         var (held, late) = ($"{operation}/arrests/held-in-flight", $"{operation}/arrests/committed-late");
         var signal = nl.Services.GetRequiredService<OutboxSignal>();
 
